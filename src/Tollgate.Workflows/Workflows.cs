@@ -1,0 +1,14 @@
+using Tollgate.Durable;
+using Tollgate.Workflows.Tour;
+
+namespace Tollgate.Workflows;
+
+/// <summary>The one list of Tollgate's orchestrators and activities; hosts register them from here.</summary>
+public static class Workflows
+{
+    public static DurableTaskRegistry AddTollgateWorkflows(this DurableTaskRegistry registry)
+    {
+        EngineTour.Register(registry);
+        return registry;
+    }
+}

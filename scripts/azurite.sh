@@ -35,7 +35,7 @@ azurite_start() {
     echo "Azurite did not report its ports within 30 s:"; cat "$log"; return 1
   fi
   # The well-known development account key of Azurite: public, not a secret.
-  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFrGh+4dBoI2Ae9DqH+qw3QnKp3oM/8AhVPQ1CQ=="
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
   export AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   echo "==> Azurite on 127.0.0.1 (blob $blob, queue $queue, table $table), data in ${AZURITE_DIR#$REPO/}"
 }

@@ -57,8 +57,15 @@ public abstract class DurableTaskClient
             var metadata = await GetInstanceAsync(instanceId, getInputsAndOutputs, cancellationToken)
                 ?? throw new DurableClientException(DurableReason.InstanceNotFound, $"No instance '{instanceId}'.");
             if (done(metadata)) return metadata;
-            await Task.Delay(delay, cancellationToken);
+            await WhenInstanceMayHaveChangedAsync(instanceId, delay, cancellationToken);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
         }
     }
+
+    /// <summary>
+    /// Waits before the next status poll. The default just sleeps; a client that can hear about
+    /// changes (one in the same process as the worker) returns as soon as one happens.
+    /// </summary>
+    protected virtual Task WhenInstanceMayHaveChangedAsync(string instanceId, TimeSpan pollDelay, CancellationToken cancellationToken)
+        => Task.Delay(pollDelay, cancellationToken);
 }

@@ -8,7 +8,7 @@ namespace Tollgate.Durable.Client;
 /// A client that talks to the task hub's storage directly. Every request is checked first and
 /// refused with a <see cref="DurableClientException"/> reason code before anything is written.
 /// </summary>
-internal sealed class BackendDurableClient(DurableBackend backend, DurableTaskRegistry? registry, int maxPayloadBytes, TimeProvider time, Action<string>? wake) : DurableTaskClient
+internal sealed class BackendDurableClient(DurableBackend backend, DurableTaskRegistry? registry, int maxPayloadBytes, TimeProvider time, Action<string>? wake, InstanceChangeSignals? changes) : DurableTaskClient
 {
     private const int MaxInstanceIdLength = 100;
 
@@ -92,6 +92,17 @@ internal sealed class BackendDurableClient(DurableBackend backend, DurableTaskRe
     {
         var page = await backend.Instances.QueryAsync(query, cancellationToken);
         return new OrchestrationPage(page.Records.Select(r => r.ToMetadata(query.FetchInputsAndOutputs)).ToList(), page.ContinuationToken);
+    }
+
+    protected override async Task WhenInstanceMayHaveChangedAsync(string instanceId, TimeSpan pollDelay, CancellationToken cancellationToken)
+    {
+        if (changes is null)
+        {
+            await Task.Delay(pollDelay, cancellationToken);
+            return;
+        }
+        await Task.WhenAny(changes.NextChange(instanceId), Task.Delay(pollDelay, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task RequireNotEndedAsync(string instanceId, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed class DurableWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<int, PartitionRunner> _owned = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _leaseGate = new(1, 1);
+    private readonly InstanceChangeSignals _changes = new();
     private Task _leaseLoop = Task.CompletedTask;
 
     public DurableWorker(DurableBackend backend, DurableTaskRegistry registry, DurableWorkerOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
@@ -34,7 +35,7 @@ public sealed class DurableWorker : IAsyncDisposable
         if (_options.LeaseRenewInterval >= _options.LeaseDuration)
             throw new ArgumentOutOfRangeException(nameof(options), _options.LeaseRenewInterval, "LeaseRenewInterval must be shorter than LeaseDuration.");
         var activities = new ActivityRunner(registry, _options, _time, _logger);
-        _engine = new EngineServices(backend, registry, _options, _time, _logger, activities, Wake);
+        _engine = new EngineServices(backend, registry, _options, _time, _logger, activities, Wake, _changes.Changed);
     }
 
     public string HostId => _options.HostId;
@@ -60,7 +61,7 @@ public sealed class DurableWorker : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>A client on the same task hub that checks orchestrator names against this worker's registry and wakes it directly.</summary>
-    public DurableTaskClient CreateClient() => new BackendDurableClient(_backend, _registry, _options.MaxPayloadBytes, _time, Wake);
+    public DurableTaskClient CreateClient() => new BackendDurableClient(_backend, _registry, _options.MaxPayloadBytes, _time, Wake, _changes);
 
     /// <summary>Polls the instance's partition now, if this host owns it, instead of at the next idle poll.</summary>
     public void Wake(string instanceId)

@@ -11,7 +11,8 @@ internal sealed record EngineServices(
     TimeProvider Time,
     ILogger Logger,
     ActivityRunner Activities,
-    Action<string> Wake)
+    Action<string> Wake,
+    Action<string> InstanceChanged)
 {
     public DateTime UtcNow => Time.GetUtcNow().UtcDateTime;
 

@@ -385,6 +385,7 @@ internal sealed class InstanceSession(string instanceId, EngineServices engine, 
         desired = desired with { LastUpdatedAt = now };
         await Instances.UpsertAsync(desired, stopping);
         _record = desired;
+        engine.InstanceChanged(InstanceId);
     }
 
     private async Task DeleteAllAsync(List<QueuedMessage> consumed)

@@ -1,0 +1,17 @@
+namespace Tollgate.Cli;
+
+/// <summary>What <c>tollgate</c> exits with; scripts and CI branch on these.</summary>
+public static class ExitCodes
+{
+    /// <summary>The request succeeded (with --wait/--watch: the orchestration Completed).</summary>
+    public const int Success = 0;
+
+    /// <summary>The orchestration ended Failed or Terminated.</summary>
+    public const int OrchestrationFailed = 1;
+
+    /// <summary>The request was refused (by the host, or locally as malformed); stderr says <c>error REASON: message</c>.</summary>
+    public const int Refused = 2;
+
+    /// <summary>The host could not be reached at the endpoint.</summary>
+    public const int Unreachable = 3;
+}

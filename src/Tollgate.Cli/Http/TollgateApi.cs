@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Tollgate.Cli.Http;
+
+/// <summary>The host's HTTP API, as the CLI uses it. Refusals become <see cref="RequestRefusedException"/>, silence <see cref="HostUnreachableException"/>.</summary>
+public sealed class TollgateApi(HttpClient http, Uri endpoint)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Uri Endpoint => endpoint;
+
+    public async Task<StartedOrchestration> StartAsync(string orchestrator, string? inputJson, string? instanceId, string? startAt, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (instanceId is not null) query.Add($"instanceId={Uri.EscapeDataString(instanceId)}");
+        if (startAt is not null) query.Add($"startAt={Uri.EscapeDataString(startAt)}");
+        var path = $"api/orchestrations/{Segment(orchestrator)}" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        return Read<StartedOrchestration>(await SendAsync(HttpMethod.Post, path, inputJson, cancellationToken));
+    }
+
+    public async Task<OrchestrationStatus> GetAsync(string instanceId, CancellationToken cancellationToken)
+        => Read<OrchestrationStatus>(await SendAsync(HttpMethod.Get, $"api/orchestrations/{Segment(instanceId)}", null, cancellationToken));
+
+    public async Task<OrchestrationList> ListAsync(string? statuses, string? prefix, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (statuses is not null) query.Add($"status={Uri.EscapeDataString(statuses)}");
+        if (prefix is not null) query.Add($"prefix={Uri.EscapeDataString(prefix)}");
+        if (pageSize is not null) query.Add($"pageSize={pageSize}");
+        if (continuationToken is not null) query.Add($"continuationToken={Uri.EscapeDataString(continuationToken)}");
+        var path = "api/orchestrations" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
+        return Read<OrchestrationList>(await SendAsync(HttpMethod.Get, path, null, cancellationToken));
+    }
+
+    public Task RaiseEventAsync(string instanceId, string eventName, string? dataJson, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, $"api/orchestrations/{Segment(instanceId)}/events/{Segment(eventName)}", dataJson, cancellationToken);
+
+    /// <summary>terminate, suspend or resume, with an optional reason.</summary>
+    public Task ControlAsync(string instanceId, string operation, string? reason, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, $"api/orchestrations/{Segment(instanceId)}/{operation}",
+            reason is null ? null : JsonSerializer.Serialize(new { reason }, Json), cancellationToken);
+
+    public async Task<int> PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(HttpMethod.Delete, $"api/orchestrations/{Segment(instanceId)}", null, cancellationToken);
+        return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("purged", out var purged) && purged.TryGetInt32(out var count) ? count : 0;
+    }
+
+    private static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private static T Read<T>(JsonElement body)
+        => (body.ValueKind == JsonValueKind.Object ? body.Deserialize<T>(Json) : default)
+           ?? throw new RequestRefusedException("BAD_RESPONSE", "The host answered without the expected JSON object.");
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(endpoint, path));
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HostUnreachableException(endpoint, e.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HostUnreachableException(endpoint, $"no answer within {http.Timeout.TotalSeconds:0} s");
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                ErrorBody? error = null;
+                try { error = JsonSerializer.Deserialize<ErrorBody>(text, Json); }
+                catch (JsonException) { }
+                throw new RequestRefusedException(
+                    error?.Reason ?? $"HTTP_{(int)response.StatusCode}",
+                    error?.Message ?? (text.Length > 0 ? text : response.ReasonPhrase ?? "no message"));
+            }
+            if (string.IsNullOrWhiteSpace(text)) return default;
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                return document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                throw new RequestRefusedException("BAD_RESPONSE", $"The endpoint {endpoint} answered with something that is not JSON; is it a Tollgate host?");
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Tollgate.Cli.Commands;
+
+namespace Tollgate.Cli;
+
+/// <summary><c>tollgate</c>: the operators' and CI's client of a Tollgate host's HTTP API.</summary>
+public static class TollgateCli
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var endpoint = new Option<string>("--endpoint")
+        {
+            Description = $"The Tollgate host (env {CliContext.EndpointVariable}; default {CliContext.DefaultEndpoint}).",
+            Recursive = true,
+            DefaultValueFactory = _ => context.EndpointFromEnvironment is { Length: > 0 } fromEnvironment ? fromEnvironment : CliContext.DefaultEndpoint,
+        };
+        var root = new RootCommand("tollgate: start, follow and control Tollgate orchestrations.")
+        {
+            StartCommand.Create(context, endpoint),
+            StatusCommand.Create(context, endpoint),
+            ControlCommands.Raise(context, endpoint),
+            ControlCommands.Control(context, endpoint, "terminate", "Terminate a running orchestration."),
+            ControlCommands.Control(context, endpoint, "suspend", "Suspend a running orchestration."),
+            ControlCommands.Control(context, endpoint, "resume", "Resume a suspended orchestration."),
+            ControlCommands.Purge(context, endpoint),
+            ListCommand.Create(context, endpoint),
+        };
+        root.Options.Add(endpoint);
+        return root;
+    }
+
+    /// <summary>Parses and runs; usage errors exit 2 (a refused request), like every other refusal.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var parseResult = Build(context).Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors) context.Error.WriteLine($"error {ApiCommand.InvalidArguments}: {error.Message}");
+            context.Error.WriteLine("Run 'tollgate --help' for usage.");
+            return ExitCodes.Refused;
+        }
+        return await parseResult.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error }, cancellationToken);
+    }
+}

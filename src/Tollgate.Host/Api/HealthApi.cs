@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Tollgate.Durable.Backend;
+using Tollgate.Durable.Worker;
+using Tollgate.Host.Functions;
+using Tollgate.Host.Settings;
+
+namespace Tollgate.Host.Api;
+
+/// <summary>One dependency check: OK, DEGRADED or FAIL, with what was seen.</summary>
+public sealed record HealthCheck(string Name, string Status, string Detail, long DurationMs);
+
+public sealed record HealthReport(string Status, string HostId, string Backend, string TaskHub, IReadOnlyCollection<int> OwnedPartitions, IReadOnlyList<HealthCheck> Checks);
+
+/// <summary>
+/// <c>GET /api/health</c> (seed 002 B.0): FAIL (503) when storage does not answer within
+/// <see cref="StorageTimeout"/>; DEGRADED when it answers but this host owns no partitions or
+/// parked (poison) messages exist; OK otherwise. Details never carry secrets.
+/// </summary>
+public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings) : IFunctionModule
+{
+    public const string Ok = "OK", Degraded = "DEGRADED", Fail = "FAIL";
+    public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
+
+    public void Register(FunctionRegistry registry)
+        => registry.Add(FunctionDefinition.Http("health", "health", ["GET"], HealthAsync));
+
+    private async Task<IResult> HealthAsync(HttpContext http)
+    {
+        var report = await CheckAsync(http.RequestAborted);
+        return Results.Json(report, ApiJson.Options, statusCode: report.Status == Fail ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<HealthCheck>();
+        var storage = await StorageAsync(cancellationToken);
+        checks.Add(storage.Check);
+
+        var owned = worker.OwnedPartitions;
+        if (storage.Check.Status == Ok)
+        {
+            checks.Add(new HealthCheck("partitions", owned.Count > 0 ? Ok : Degraded,
+                owned.Count > 0 ? $"owns {owned.Count} of {backend.PartitionCount}: [{string.Join(", ", owned)}]" : $"owns none of {backend.PartitionCount} partitions", 0));
+            checks.Add(new HealthCheck("parked-messages", storage.Parked == 0 ? Ok : Degraded,
+                storage.Parked == 0 ? "no parked (poison) messages" : $"{storage.Parked} parked (poison) message(s); last: {storage.LastParkedReason}", 0));
+        }
+
+        var status = checks.Any(c => c.Status == Fail) ? Fail : checks.Any(c => c.Status == Degraded) ? Degraded : Ok;
+        return new HealthReport(status, worker.HostId, backend.Name, backend.TaskHub, owned, checks);
+    }
+
+    private async Task<(HealthCheck Check, int Parked, string? LastParkedReason)> StorageAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StorageTimeout);
+        try
+        {
+            // WaitAsync as well as the token: a storage client stuck in its own retry loop must not hold the answer.
+            var (ok, detail) = await backend.ProbeAsync(timeout.Token).WaitAsync(StorageTimeout, cancellationToken);
+            if (!ok) return (new HealthCheck("storage", Fail, Brief(settings.Storage.Redact(detail)), clock.ElapsedMilliseconds), 0, null);
+            var parked = await backend.Queues.ListParkedAsync(timeout.Token).WaitAsync(StorageTimeout, cancellationToken);
+            return (new HealthCheck("storage", Ok, Brief(settings.Storage.Redact(detail)), clock.ElapsedMilliseconds),
+                parked.Count, parked.Count > 0 ? parked[^1].Reason : null);
+        }
+        catch (Exception e) when (e is TimeoutException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (new HealthCheck("storage", Fail, $"{settings.Storage.Describe()} did not answer within {StorageTimeout.TotalSeconds:0} s", clock.ElapsedMilliseconds), 0, null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (new HealthCheck("storage", Fail, $"{settings.Storage.Describe()} failed: {e.GetType().Name}: {Brief(settings.Storage.Redact(e.Message))}", clock.ElapsedMilliseconds), 0, null);
+        }
+    }
+
+    /// <summary>The first line of a storage error, at most 300 characters.</summary>
+    private static string Brief(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.Length <= 300 ? line : line[..300] + "...";
+    }
+}

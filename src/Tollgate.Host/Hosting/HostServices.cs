@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tollgate.Durable;
+using Tollgate.Durable.Backend;
+using Tollgate.Durable.Worker;
+using Tollgate.Host.Api;
+using Tollgate.Host.Functions;
+using Tollgate.Host.Settings;
+using Tollgate.Host.Standalone;
+using Tollgate.Host.Testing;
+using Tollgate.Workflows;
+
+namespace Tollgate.Host.Hosting;
+
+/// <summary>Everything the host runs, registered in one place.</summary>
+public static class HostServices
+{
+    public static IServiceCollection AddTollgateHost(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddSingleton(sp => HostSettings.Load(sp.GetRequiredService<IConfiguration>()));
+
+        // The engine: storage, the orchestrations it can run, a worker on the task hub and a client.
+        services.AddSingleton(sp => BackendFactory.Create(sp.GetRequiredService<HostSettings>()));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<HostSettings>();
+            var registry = new DurableTaskRegistry().AddTollgateWorkflows();
+            if (settings.TestWorkflows) CrashProbe.Register(registry, settings.EffectsFile);
+            return registry;
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<HostSettings>().ToWorkerOptions(CrashInjection.For(sp.GetRequiredService<HostSettings>().CrashAt)));
+        services.AddSingleton(sp => new DurableWorker(
+            sp.GetRequiredService<DurableBackend>(), sp.GetRequiredService<DurableTaskRegistry>(), sp.GetRequiredService<DurableWorkerOptions>(),
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<DurableWorker>().CreateClient());
+        services.AddHostedService<DurableWorkerService>();
+
+        // The functions, and the standalone drivers of their triggers.
+        services.AddSingleton<IFunctionModule, OrchestrationApi>();
+        services.AddSingleton<IFunctionModule, HealthApi>();
+        services.AddSingleton<IFunctionModule, EngineRetention>();
+        services.AddSingleton(sp =>
+        {
+            var registry = new FunctionRegistry();
+            foreach (var module in sp.GetServices<IFunctionModule>()) module.Register(registry);
+            return registry;
+        });
+        services.AddSingleton<ITimerSingleton>(sp =>
+        {
+            var settings = sp.GetRequiredService<HostSettings>();
+            return settings.Storage.IsInMemory
+                ? new InProcessTimerSingleton()
+                : BlobTimerSingleton.Create(settings.Storage.ConnectionString, settings.TaskHub,
+                    sp.GetRequiredService<DurableWorker>().HostId, sp.GetRequiredService<ILogger<BlobTimerSingleton>>());
+        });
+        services.AddHostedService<TimerDriver>();
+        return services;
+    }
+}

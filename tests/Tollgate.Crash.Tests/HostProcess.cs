@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Tollgate.Crash.Tests;
+
+/// <summary>A real Tollgate host as a child process on a free loopback port, killed for real.</summary>
+internal sealed partial class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _crashPoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = new();
+
+    private HostProcess(Process process) => _process = process;
+
+    public HttpClient Http { get; private set; } = null!;
+    public string Output { get { lock (_output) return string.Join('\n', _output); } }
+
+    public static async Task<HostProcess> StartAsync(string storage, string taskHub, string effectsFile, string hostId, string? crashAt = null)
+    {
+        var hostDll = Path.Combine(RepoRoot(), "src", "Tollgate.Host", "bin", BuildConfiguration(), "net10.0", "Tollgate.Host.dll");
+        if (!File.Exists(hostDll)) throw new FileNotFoundException("Build the host first.", hostDll);
+        var info = new ProcessStartInfo("dotnet", [hostDll, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+        };
+        info.Environment["AzureWebJobsStorage"] = storage;
+        info.Environment["AzureFunctionsJobHost__extensions__durableTask__hubName"] = taskHub;
+        info.Environment["TOLLGATE_TASK_HUB"] = taskHub;
+        info.Environment["TOLLGATE_TEST_WORKFLOWS"] = "1";
+        info.Environment["TOLLGATE_EFFECTS_FILE"] = effectsFile;
+        info.Environment["TOLLGATE_HOST_ID"] = hostId;
+        info.Environment["TOLLGATE_LEASE_SECONDS"] = "4";
+        if (crashAt is not null) info.Environment["TOLLGATE_CRASH_AT"] = crashAt;
+
+        var host = new HostProcess(Process.Start(info)!);
+        host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.ErrorDataReceived += (_, e) => host.OnLine(e.Data);
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+
+        var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        host.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        return host;
+    }
+
+    public Task<string> CrashPointReached => _crashPoint.Task;
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a machine losing power.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async Task<string> StartOrchestrationAsync(string name, object input, string instanceId)
+    {
+        var response = await Http.PostAsJsonAsync($"/api/orchestrations/{name}?instanceId={instanceId}", input);
+        Assert.True(response.IsSuccessStatusCode, $"start failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return instanceId;
+    }
+
+    public async Task<JsonElement> WaitForEndAsync(string instanceId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await Http.GetAsync($"/api/orchestrations/{instanceId}");
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (last.GetProperty("runtimeStatus").GetString() is "Completed" or "Failed" or "Terminated") return last;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"'{instanceId}' did not end within {timeout}; last status {last}.\nHost output:\n{Output}");
+    }
+
+    public async Task<JsonElement> HealthAsync() => await Http.GetFromJsonAsync<JsonElement>("/api/health");
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.Add(line);
+        if (ListeningLine().Match(line) is { Success: true } listening) _listening.TrySetResult(listening.Groups[1].Value);
+        if (line.StartsWith("TOLLGATE-CRASH-POINT ", StringComparison.Ordinal)) _crashPoint.TrySetResult(line["TOLLGATE-CRASH-POINT ".Length..].Trim());
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Functions.sln not found above the test binaries.");
+    }
+
+    private static string BuildConfiguration()
+        => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+}

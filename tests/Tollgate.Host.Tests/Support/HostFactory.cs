@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tollgate.Host.Functions;
+
+namespace Tollgate.Host.Tests.Support;
+
+/// <summary>
+/// The real host in process (WebApplicationFactory over Program), on the in-memory backend unless
+/// told otherwise. Settings go in as configuration, exactly as environment variables would.
+/// Every log entry is captured in <see cref="Logs"/>.
+/// </summary>
+public sealed class HostFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["AzureWebJobsStorage"] = "in-memory",
+    };
+    private readonly List<IFunctionModule> _modules = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    public HostFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Adds functions to the registry, as a feature would.</summary>
+    public HostFactory WithFunctions(params IFunctionModule[] modules)
+    {
+        _modules.AddRange(modules);
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(Logs);
+            foreach (var module in _modules) services.AddSingleton<IFunctionModule>(module);
+        });
+    }
+
+    /// <summary>A client for the in-process server (starts it).</summary>
+    public HttpClient Http() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+}
+
+/// <summary>Every log entry of a host, with its exception, as text.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly List<string> _lines = new();
+
+    public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToList(); } }
+
+    public string All => string.Join('\n', Lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (owner._lines) owner._lines.Add($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        }
+    }
+}

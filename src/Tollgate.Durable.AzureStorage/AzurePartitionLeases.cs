@@ -100,6 +100,9 @@ internal sealed class AzurePartitionLeases(StorageContext storage) : IPartitionL
         return alive;
     }
 
+    public async Task LeaveAsync(string owner, CancellationToken cancellationToken)
+        => await storage.Hosts.DeleteEntityAsync(HostsPartition, RowKeyOf(owner), Azure.ETag.All, cancellationToken);
+
     internal TimeSpan Clamp(TimeSpan duration)
     {
         var min = storage.Options.MinLeaseDuration;

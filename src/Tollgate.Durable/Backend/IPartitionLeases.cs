@@ -12,4 +12,7 @@ public interface IPartitionLeases
 
     /// <summary>Records that <paramref name="owner"/> is alive, and returns how many hosts were alive within <paramref name="window"/>.</summary>
     Task<int> HeartbeatAsync(string owner, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>Says <paramref name="owner"/> is gone (a graceful stop), so other hosts stop counting it in their fair share.</summary>
+    Task LeaveAsync(string owner, CancellationToken cancellationToken);
 }

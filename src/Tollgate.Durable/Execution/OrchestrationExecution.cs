@@ -77,16 +77,20 @@ internal sealed class OrchestrationExecution
 
     private void ApplyAll(IEnumerable<HistoryEvent> events)
     {
+        var list = events as IReadOnlyList<HistoryEvent> ?? events.ToList();
+        var next = 0;
         try
         {
-            foreach (var e in events) Apply(e);
+            for (; next < list.Count; next++) Apply(list[next]);
         }
         catch (NonDeterministicOrchestrationException mismatch)
         {
-            // Nothing the diverging code decided is recorded; the instance ends Failed with the mismatch.
+            // Nothing the diverging code decided is recorded; the instance ends Failed with the
+            // mismatch, unless the history already holds that end (a replay of a failed instance).
             _context.MarkAllConfirmed();
-            Completion = new ExecutionCompleted(_context.Now, OrchestrationRuntimeStatus.Failed, null, TaskFailureDetails.FromException(mismatch));
-            _completionRecorded = false;
+            var recordedEnd = list.Skip(next + 1).OfType<ExecutionCompleted>().LastOrDefault();
+            Completion = recordedEnd ?? new ExecutionCompleted(_context.Now, OrchestrationRuntimeStatus.Failed, null, TaskFailureDetails.FromException(mismatch));
+            _completionRecorded = recordedEnd is not null;
         }
     }
 

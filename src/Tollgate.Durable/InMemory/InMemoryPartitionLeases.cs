@@ -37,6 +37,12 @@ internal sealed class InMemoryPartitionLeases(TimeProvider time) : IPartitionLea
         return Task.CompletedTask;
     }
 
+    public Task LeaveAsync(string owner, CancellationToken cancellationToken)
+    {
+        lock (_gate) _heartbeats.Remove(owner);
+        return Task.CompletedTask;
+    }
+
     public Task<int> HeartbeatAsync(string owner, TimeSpan window, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

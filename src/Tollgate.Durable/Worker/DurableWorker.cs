@@ -56,6 +56,8 @@ public sealed class DurableWorker : IAsyncDisposable
         _stopping.Cancel();
         try { await _leaseLoop; } catch (OperationCanceledException) { }
         foreach (var partition in _owned.Keys.ToArray()) await LoseAsync(partition, release: true);
+        try { await _backend.Leases.LeaveAsync(HostId, CancellationToken.None); }
+        catch (Exception failure) { _logger.LogWarning(failure, "{HostId} could not deregister; others will stop counting it when its heartbeat ages out", HostId); }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

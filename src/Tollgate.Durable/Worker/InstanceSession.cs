@@ -167,12 +167,17 @@ internal sealed class InstanceSession(string instanceId, EngineServices engine, 
 
         var execution = _execution;
         var seenMessages = new HashSet<string>(StringComparer.Ordinal);
+        var carried = new List<EventRaised>();
         foreach (var item in batch)
         {
             if (item.Event is ExecutionStarted) continue;
             if (item.ExecutionId is { } pinned && pinned != execution.ExecutionId) continue;
             if (item.Event is EventRaised raised && !seenMessages.Add(raised.MessageId)) continue;
-            if (!execution.Accepts(item.Event)) continue;
+            if (!execution.Accepts(item.Event))
+            {
+                if (item.Event is EventRaised unconsumed && execution.Completion?.Status == OrchestrationRuntimeStatus.ContinuedAsNew) carried.Add(unconsumed);
+                continue;
+            }
             execution.Run([item.Event]);
             episode.Add(item.Event);
         }
@@ -199,7 +204,7 @@ internal sealed class InstanceSession(string instanceId, EngineServices engine, 
         await DeleteAllAsync(consumed);
         foreach (var refusal in refusals) Post(new Inbound(refusal, ExecutionId: execution.ExecutionId));
 
-        if (completion?.Status == OrchestrationRuntimeStatus.ContinuedAsNew) ContinueAsNew(execution, now);
+        if (completion?.Status == OrchestrationRuntimeStatus.ContinuedAsNew) ContinueAsNew(execution, now, carried);
         else if (completion is null) await DispatchAsync(execution, actions);
     }
 
@@ -219,11 +224,11 @@ internal sealed class InstanceSession(string instanceId, EngineServices engine, 
 
         if (execution is { Completion: { } done, UnrecordedCompletion: null })
         {
-            if (done.Status == OrchestrationRuntimeStatus.ContinuedAsNew) ContinueAsNew(execution, now);
+            if (done.Status == OrchestrationRuntimeStatus.ContinuedAsNew) ContinueAsNew(execution, now, []);
             else await WriteRecordAsync(execution, now); // the host may have died between the history and the row
             return;
         }
-        await DispatchAsync(execution, execution.OpenActions.ToList());
+        if (execution.Completion is null) await DispatchAsync(execution, execution.OpenActions.ToList());
     }
 
     /// <summary>The instance row is the durable record of a start; the queued ExecutionStarted only wakes the owner.</summary>
@@ -346,17 +351,19 @@ internal sealed class InstanceSession(string instanceId, EngineServices engine, 
         lock (_timers)
         {
             if (_closed) return;
-            _timers.Add(engine.Time.CreateTimer(_ => Post(fired), null, delay, Timeout.InfiniteTimeSpan));
+            // Timers may call back a few milliseconds early by the wall clock; re-arm rather than
+            // let CurrentUtcDateTime after the timer read earlier than its due time.
+            _timers.Add(engine.Time.CreateTimer(_ => Arm(executionId, timer), null, delay, Timeout.InfiniteTimeSpan));
         }
     }
 
-    private void ContinueAsNew(OrchestrationExecution ended, DateTime now)
+    private void ContinueAsNew(OrchestrationExecution ended, DateTime now, List<EventRaised> arrivedAfterEnd)
     {
         var (input, preserveEvents) = ended.ContinueAsNewRequest ?? (ended.Completion?.Result, true);
         _continuation = new ExecutionStarted(now, ended.Started.Name, input, Guid.NewGuid().ToString("N"), ended.Started.Parent);
         _execution = null;
         if (preserveEvents)
-            foreach (var carried in ended.UnprocessedEvents) _mailbox.Enqueue(new Inbound(carried));
+            foreach (var carried in ended.UnprocessedEvents.Concat(arrivedAfterEnd)) _mailbox.Enqueue(new Inbound(carried));
         _pendingWork = true;
     }
 

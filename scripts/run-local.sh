@@ -34,6 +34,13 @@ done
 [ -n "$endpoint" ] || { echo "The host did not start listening within 30 s:"; cat "$host_log"; exit 1; }
 echo "==> Tollgate host at $endpoint (log: ${host_log#$REPO/})"
 
+# The host listens before it has created the task hub in storage; health says FAIL until then.
+for _ in $(seq 1 300); do
+  command -v curl >/dev/null || { sleep 3; break; }
+  curl -s "$endpoint/api/health" | grep -q '"status":"FAIL"' || break
+  sleep 0.2
+done
+
 tollgate() { dotnet src/Tollgate.Cli/bin/Release/net10.0/tollgate.dll --endpoint "$endpoint" "$@"; }
 
 if command -v curl >/dev/null; then

@@ -45,6 +45,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
         var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         host.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        await host.WaitUntilStorageReadyAsync(TimeSpan.FromSeconds(60));
         return host;
     }
 
@@ -79,6 +80,20 @@ internal sealed partial class HostProcess : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException($"'{instanceId}' did not end within {timeout}; last status {last}.\nHost output:\n{Output}");
+    }
+
+    /// <summary>The host listens before it has created the task hub's tables; until then health says FAIL.</summary>
+    private async Task WaitUntilStorageReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await Http.GetAsync("/api/health");
+            var health = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (health.GetProperty("status").GetString() != "FAIL") return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The host's storage did not become ready within {timeout}.\nHost output:\n{Output}");
     }
 
     public async Task<JsonElement> HealthAsync() => await Http.GetFromJsonAsync<JsonElement>("/api/health");

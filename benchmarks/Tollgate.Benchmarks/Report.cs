@@ -65,8 +65,8 @@ public static class Report
         output.WriteLine("Result compares the median with the target; the percentage is how far above (+) or below (−) it lies. " +
                          "Storage transactions are HTTP requests to the storage account counted over the timed interval of a run, " +
                          "divided by N (median of the runs): they include the client's completion polls and the worker's idle " +
-                         "partition polls and lease renewals, not only the work of the activities. Completion is observed by the client's " +
-                         "polls (5 ms, doubling up to 250 ms), so a run's time includes the wait for the next poll; short runs understate the rate most.");
+                         "partition polls and lease renewals, not only the work of the activities. The client runs in the worker's process, " +
+                         "so it hears the completion when the worker writes the instance row; its status polls (5 ms, doubling to 250 ms) are the fallback.");
         foreach (var note in notes)
         {
             output.WriteLine();

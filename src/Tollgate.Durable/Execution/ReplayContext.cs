@@ -107,7 +107,7 @@ internal sealed class ReplayContext(string name, string instanceId, string execu
 
     internal void MarkAllConfirmed() => _unconfirmed.Clear();
 
-    /// <summary>True when <paramref name="outcome"/> answers an action that is recorded and still open.</summary>
+    /// <summary>True when task <paramref name="taskId"/> is a recorded action still waiting for its outcome.</summary>
     internal bool IsOpen(int taskId) => _open.ContainsKey(taskId) && !_unconfirmed.ContainsKey(taskId);
 
     internal IEnumerable<OrchestratorAction> OpenActions => _open.Values.Select(o => o.Action).Where(a => !_unconfirmed.ContainsKey(a.TaskId));

@@ -50,6 +50,40 @@ fi
 echo "==> running the EngineTour orchestration"
 tollgate start EngineTour --input '{"subject":"tollgate","steps":5,"fanOut":50,"timerSeconds":2}' --wait
 status=$?
+[ $status -eq 0 ] || exit $status
 echo "==> instances"
 tollgate list
-exit $status
+
+# The audit ledger: record release evidence through the host, then verify the whole ledger the way an
+# auditor would, from storage and from an offline export, and prove one entry.
+demo="$AZURITE_DIR/demo"
+rm -rf "$demo"; mkdir -p "$demo/release"
+printf 'v0.3.0\n' > "$demo/release/VERSION"
+printf 'tollgate release payload\n' > "$demo/release/payload.txt"
+tar -czf "$demo/tollgate-release-v0.3.0.tar.gz" -C "$demo/release" VERSION payload.txt
+(cd "$demo" && sha256sum tollgate-release-v0.3.0.tar.gz > tollgate-release-v0.3.0.tar.gz.sha256)
+echo "==> release evidence (seed 003), each result recorded in the ledger"
+tollgate evidence release-verify --bundle "$demo/tollgate-release-v0.3.0.tar.gz" --checksum "$demo/tollgate-release-v0.3.0.tar.gz.sha256" --expect-version v0.3.0 || exit 1
+tollgate evidence wal-recovery --evidence-file samples/evidence/wal_recovery_result.env --max-rto-seconds 10 --max-rpo-events 0 || exit 1
+tollgate evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 180 || exit 1
+echo "==> a failing drill is recorded too (rollback took 72 s; the limit here is 60 s)"
+tollgate evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 60
+[ $? -eq 1 ] || { echo "expected the drill check to fail"; exit 1; }
+if command -v curl >/dev/null; then
+  echo "==> the latest signed checkpoint (GET /api/ledger/checkpoint)"
+  curl -sS "$endpoint/api/ledger/checkpoint"
+fi
+echo "==> a replay bundle: the release's checksum file and its ledger entries with inclusion proofs, sealed and recorded"
+bundle_out=$(tollgate bundle create --event-ref release-v0.3.0 --environment Paper \
+  --member "other=$demo/tollgate-release-v0.3.0.tar.gz.sha256" --ledger-index 0 --ledger-index 1) || { echo "$bundle_out"; exit 1; }
+echo "$bundle_out"
+bundle=$(echo "$bundle_out" | sed -n 's/^sealed bundle \([0-9a-f]\{64\}\).*/\1/p')
+tollgate bundle verify "$bundle" --storage "$AZURITE_CONNECTION_STRING" || exit 1
+echo "==> tollgate ledger verify (from storage)"
+tollgate ledger verify --storage "$AZURITE_CONNECTION_STRING" || exit 1
+echo "==> tollgate ledger prove 0"
+tollgate ledger prove 0 --storage "$AZURITE_CONNECTION_STRING" || exit 1
+echo "==> tollgate ledger export, then verify the copy offline"
+tollgate ledger export "$demo/ledger-export" --storage "$AZURITE_CONNECTION_STRING" || exit 1
+tollgate ledger verify --dir "$demo/ledger-export" --key "@$demo/ledger-export/verifier-key.txt" || exit 1
+exit 0

@@ -9,9 +9,12 @@ public static class ExitCodes
     /// <summary>The orchestration ended Failed or Terminated.</summary>
     public const int OrchestrationFailed = 1;
 
+    /// <summary>A verification or evidence check ran and did not pass; stdout/stderr say what failed.</summary>
+    public const int NotVerified = 1;
+
     /// <summary>The request was refused (by the host, or locally as malformed); stderr says <c>error REASON: message</c>.</summary>
     public const int Refused = 2;
 
-    /// <summary>The host could not be reached at the endpoint.</summary>
+    /// <summary>The host (or, for ledger commands, the storage) could not be reached.</summary>
     public const int Unreachable = 3;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tollgate.Cli.Commands;
+using Tollgate.Cli.Ledger;
 
 namespace Tollgate.Cli;
 
@@ -14,7 +15,7 @@ public static class TollgateCli
             Recursive = true,
             DefaultValueFactory = _ => context.EndpointFromEnvironment is { Length: > 0 } fromEnvironment ? fromEnvironment : CliContext.DefaultEndpoint,
         };
-        var root = new RootCommand("tollgate: start, follow and control Tollgate orchestrations.")
+        var root = new RootCommand("tollgate: start, follow and control Tollgate orchestrations; verify and prove the audit ledger.")
         {
             StartCommand.Create(context, endpoint),
             StatusCommand.Create(context, endpoint),
@@ -24,6 +25,9 @@ public static class TollgateCli
             ControlCommands.Control(context, endpoint, "resume", "Resume a suspended orchestration."),
             ControlCommands.Purge(context, endpoint),
             ListCommand.Create(context, endpoint),
+            LedgerCommands.Create(context),
+            BundleCommands.Create(context, endpoint),
+            Evidence.EvidenceCommands.Create(context, endpoint),
         };
         root.Options.Add(endpoint);
         return root;

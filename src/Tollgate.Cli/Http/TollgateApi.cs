@@ -48,6 +48,39 @@ public sealed class TollgateApi(HttpClient http, Uri endpoint)
         return body.ValueKind == JsonValueKind.Object && body.TryGetProperty("purged", out var purged) && purged.TryGetInt32(out var count) ? count : 0;
     }
 
+    /// <summary>
+    /// Appends one RFC 8785 canonical ledger entry (POST api/ledger/entries, the entry's bytes as the body). When the
+    /// key already holds an entry with other bytes (LEDGER_KEY_CONFLICT), that entry is looked up
+    /// (GET api/ledger/entries?key=) and returned as <see cref="Tollgate.Cli.Evidence.LedgerAppendAnswer.KeyHolder"/>
+    /// instead, so the caller can tell "the same fact, recorded earlier" from a real conflict. Other refusals throw.
+    /// </summary>
+    public async Task<Tollgate.Cli.Evidence.LedgerAppendAnswer> AppendLedgerEntryAsync(Tollgate.Ledger.Entries.LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await SendAsync(HttpMethod.Post, "api/ledger/entries", Encoding.UTF8.GetString(entry.Bytes), cancellationToken);
+            return new(Read<Tollgate.Ledger.Writing.AppendReceipt>(answer), null);
+        }
+        catch (RequestRefusedException conflict) when (conflict.Reason == Tollgate.Ledger.LedgerReason.KeyConflict)
+        {
+            JsonElement? holder = null;
+            try
+            {
+                holder = await SendAsync(HttpMethod.Get, $"api/ledger/entries?key={Uri.EscapeDataString(entry.Key)}", null, cancellationToken);
+            }
+            catch (RequestRefusedException notFound) when (notFound.Reason == Tollgate.Ledger.LedgerReason.NotFound)
+            {
+                // The other entry is still being appended; the conflict itself is the answer.
+            }
+            if (holder is null) throw;
+            return new(null, Read<Tollgate.Cli.Evidence.LedgerKeyHolder>(holder.Value));
+        }
+    }
+
+    /// <summary>Seals a replay bundle (<c>POST /api/bundles</c>); the body is the request as JSON.</summary>
+    public Task<JsonElement> CreateBundleAsync(string requestJson, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "api/bundles", requestJson, cancellationToken);
+
     private static string Segment(string value) => Uri.EscapeDataString(value);
 
     private static T Read<T>(JsonElement body)

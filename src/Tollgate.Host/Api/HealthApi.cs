@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Tollgate.Durable.Backend;
 using Tollgate.Durable.Worker;
 using Tollgate.Host.Functions;
+using Tollgate.Host.Hosting;
 using Tollgate.Host.Settings;
 
 namespace Tollgate.Host.Api;
@@ -17,7 +18,7 @@ public sealed record HealthReport(string Status, string HostId, string Backend, 
 /// <see cref="StorageTimeout"/>; DEGRADED when it answers but this host owns no partitions or
 /// parked (poison) messages exist; OK otherwise. Details never carry secrets.
 /// </summary>
-public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings) : IFunctionModule
+public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings, LedgerHost ledger) : IFunctionModule
 {
     public const string Ok = "OK", Degraded = "DEGRADED", Fail = "FAIL";
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
@@ -46,6 +47,8 @@ public sealed class HealthApi(DurableBackend backend, DurableWorker worker, Host
                 storage.Parked == 0 ? "no parked (poison) messages" : $"{storage.Parked} parked (poison) message(s); last: {storage.LastParkedReason}", 0));
         }
 
+        checks.Add(LedgerCheck());
+
         var status = checks.Any(c => c.Status == Fail) ? Fail : checks.Any(c => c.Status == Degraded) ? Degraded : Ok;
         return new HealthReport(status, worker.HostId, backend.Name, backend.TaskHub, owned, checks);
     }
@@ -73,6 +76,21 @@ public sealed class HealthApi(DurableBackend backend, DurableWorker worker, Host
             return (new HealthCheck("storage", Fail, $"{settings.Storage.Describe()} failed: {e.GetType().Name}: {Brief(settings.Storage.Redact(e.Message))}", clock.ElapsedMilliseconds), 0, null);
         }
     }
+
+    /// <summary>
+    /// An unwritable audit ledger is stop-the-line (seed 000 §11.2, SYS-AUDIT), so it fails health; a lookup
+    /// index far behind only degrades it (appends and proofs do not depend on it).
+    /// </summary>
+    private HealthCheck LedgerCheck()
+    {
+        if (ledger.Writer is not { } writer)
+            return new HealthCheck("ledger", Fail, $"SYS-AUDIT: the audit ledger is not open{(ledger.LastError is { } error ? $": {Brief(error)}" : "")}", 0);
+        var lag = writer.IndexLag;
+        return new HealthCheck("ledger", lag > MaxIndexLag ? Degraded : Ok,
+            $"{writer.Latest.Size} entries, latest checkpoint signed; lookup index {lag} behind", 0);
+    }
+
+    public const long MaxIndexLag = 100_000;
 
     /// <summary>The first line of a storage error, at most 300 characters.</summary>
     private static string Brief(string text)

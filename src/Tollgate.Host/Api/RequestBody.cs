@@ -17,24 +17,13 @@ public static class RequestBody
     /// </summary>
     public static async Task<JsonBody> ReadJsonAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
-            return TooLarge(request.ContentLength.Value, maxBytes);
-
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
-        while (true)
-        {
-            var memory = buffer.GetMemory(16 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes) return TooLarge(null, maxBytes);
-        }
-
-        var bytes = buffer.WrittenSpan;
+        var raw = await ReadBytesAsync(request, maxBytes, cancellationToken);
+        if (raw.Refusal is { } refused) return new JsonBody(null, refused);
+        var bytes = raw.Bytes.Span;
         if (IsBlank(bytes)) return new JsonBody(null, null);
         try
         {
-            using var document = JsonDocument.Parse(buffer.WrittenMemory);
+            using var document = JsonDocument.Parse(raw.Bytes);
             return new JsonBody(document.RootElement.Clone(), null);
         }
         catch (JsonException e)
@@ -43,6 +32,23 @@ public static class RequestBody
         }
     }
 
+    /// <summary>The body's exact bytes (for content whose bytes matter, such as a canonical ledger entry).</summary>
+    public static async Task<(ReadOnlyMemory<byte> Bytes, IResult? Refusal)> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+            return (default, TooLarge(request.ContentLength.Value, maxBytes).Refusal);
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxBytes) return (default, TooLarge(null, maxBytes).Refusal);
+        }
+        return (buffer.WrittenMemory, null);
+    }
     private static JsonBody TooLarge(long? length, int maxBytes) => new(null, ApiErrors.Result(DurableReason.InputTooLarge,
         length is { } bytes ? $"The body is {bytes} bytes; the limit is {maxBytes}." : $"The body is over the limit of {maxBytes} bytes."));
 

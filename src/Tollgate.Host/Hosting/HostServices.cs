@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Durable;
 using Tollgate.Durable.Backend;
@@ -20,7 +21,7 @@ public static class HostServices
     {
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        services.AddSingleton(sp => HostSettings.Load(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => HostSettings.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
 
         // The engine: storage, the orchestrations it can run, a worker on the task hub and a client.
         services.AddSingleton(sp => BackendFactory.Create(sp.GetRequiredService<HostSettings>()));
@@ -38,10 +39,16 @@ public static class HostServices
         services.AddSingleton(sp => sp.GetRequiredService<DurableWorker>().CreateClient());
         services.AddHostedService<DurableWorkerService>();
 
+        // The audit ledger: one writer per host, opened in the background like the worker.
+        services.AddSingleton<LedgerHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
+
         // The functions, and the standalone drivers of their triggers.
         services.AddSingleton<IFunctionModule, OrchestrationApi>();
         services.AddSingleton<IFunctionModule, HealthApi>();
         services.AddSingleton<IFunctionModule, EngineRetention>();
+        services.AddSingleton<IFunctionModule, LedgerApi>();
+        services.AddSingleton<IFunctionModule, BundleApi>();
         services.AddSingleton(sp =>
         {
             var registry = new FunctionRegistry();

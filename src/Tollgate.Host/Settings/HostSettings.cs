@@ -24,6 +24,12 @@ public sealed record HostSettings
     /// <summary><c>Tollgate:InstanceRetentionDays</c>: ended instances older than this are purged daily; default 90.</summary>
     public int InstanceRetentionDays { get; init; } = 90;
 
+    /// <summary>The audit ledger's origin and signing key source.</summary>
+    public required LedgerSettings Ledger { get; init; }
+
+    /// <summary><c>TOLLGATE_DATA_DIR</c>: the local data folder (dev signing key); default <c>.data</c> under the content root.</summary>
+    public string DataFolder { get; init; } = ".data";
+
     /// <summary><c>TOLLGATE_HOST_ID</c>: this host's id in partition leases and logs; unique per process when unset.</summary>
     public string? HostId { get; init; }
 
@@ -43,8 +49,9 @@ public sealed record HostSettings
         [FaultPoints.AfterHistoryCommit, FaultPoints.DuringActivity, FaultPoints.AfterActivityBeforeRecord, FaultPoints.DuringTimer];
 
     /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names it.</exception>
-    public static HostSettings Load(IConfiguration configuration)
+    public static HostSettings Load(IConfiguration configuration, string contentRoot = ".")
     {
+        var dataFolder = Path.GetFullPath(Setting(configuration, "TOLLGATE_DATA_DIR") ?? ".data", Path.GetFullPath(contentRoot));
         const string durable = FunctionsConfiguration.HostJsonPrefix + ":extensions:durableTask";
         var taskHub = Setting(configuration, "TOLLGATE_TASK_HUB") ?? Setting(configuration, $"{durable}:hubName") ?? "tollgate";
         if (taskHub.Length is < 3 or > 45 || !char.IsAsciiLetter(taskHub[0]) || !taskHub.All(char.IsAsciiLetterOrDigit))
@@ -54,6 +61,8 @@ public sealed record HostSettings
         {
             Storage = StorageSetting.Parse(Setting(configuration, StorageSetting.SettingName)),
             TaskHub = taskHub,
+            DataFolder = dataFolder,
+            Ledger = LedgerSettings.Load(configuration, dataFolder),
             PartitionCount = Int(configuration, $"{durable}:storageProvider:partitionCount", 4, 1, 100),
             // "" is a valid route prefix (routes at the root), as in Azure Functions.
             RoutePrefix = (configuration[FunctionsConfiguration.HostJsonPrefix + ":extensions:http:routePrefix"] ?? "api").Trim().Trim('/'),

@@ -14,8 +14,8 @@ public sealed class HealthTests
         JsonElement health = default;
         for (var i = 0; i < 100; i++)
         {
+            // FAIL (503) until the worker has joined and the audit ledger is open.
             var response = await http.GetAsync("/api/health");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             health = await response.ReadJsonAsync();
             if (health.GetProperty("status").GetString() == "OK") break;
             await Task.Delay(50);

@@ -17,6 +17,8 @@ public sealed class HostFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
     {
         ["AzureWebJobsStorage"] = "in-memory",
+        // The ledger's dev signing key is created here, not in the source tree.
+        ["TOLLGATE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "tollgate-host-tests", Guid.NewGuid().ToString("N")),
     };
     private readonly List<IFunctionModule> _modules = new();
 

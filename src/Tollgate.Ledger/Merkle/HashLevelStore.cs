@@ -36,6 +36,21 @@ internal sealed class HashLevelStore
         return chunk.AsSpan(offset, Rfc9162Hasher.HashSize);
     }
 
+    /// <summary>Appends hashes (concatenated, 32 bytes each), as many <see cref="AppendSlot"/> calls would.</summary>
+    public void Append(ReadOnlySpan<byte> hashes)
+    {
+        while (!hashes.IsEmpty)
+        {
+            var index = _count;
+            var offset = (int)(index & (ChunkHashes - 1)) << HashShift;
+            var length = Math.Min(hashes.Length, ChunkBytes - offset);
+            var chunk = EnsureChunk((int)(index >> ChunkShift), offset + length);
+            hashes[..length].CopyTo(chunk.AsSpan(offset));
+            _count = index + (length >> HashShift);
+            hashes = hashes[length..];
+        }
+    }
+
     /// <summary>The hash at <paramref name="index"/>; the caller guarantees it was published.</summary>
     public ReadOnlySpan<byte> Get(long index)
     {
@@ -60,17 +75,24 @@ internal sealed class HashLevelStore
         {
             // Only the first chunk starts small (so that small trees stay small); once it is full,
             // every later chunk is allocated at its final size.
-            chunk = new byte[chunkIndex == 0 ? InitialFirstChunkBytes : ChunkBytes];
+            chunk = new byte[chunkIndex == 0 ? GrownLength(InitialFirstChunkBytes, requiredBytes) : ChunkBytes];
             Volatile.Write(ref directory[chunkIndex], chunk);
         }
         else if (chunk.Length < requiredBytes)
         {
-            var grown = new byte[Math.Min(ChunkBytes, chunk.Length * 2)];
+            var grown = new byte[GrownLength(chunk.Length * 2, requiredBytes)];
             Buffer.BlockCopy(chunk, 0, grown, 0, chunk.Length);
             Volatile.Write(ref directory[chunkIndex], grown);
             chunk = grown;
         }
 
         return chunk;
+    }
+
+    /// <summary>The first power-of-two multiple of <paramref name="length"/> that holds <paramref name="requiredBytes"/>, at most a chunk.</summary>
+    private static int GrownLength(int length, int requiredBytes)
+    {
+        while (length < requiredBytes) length *= 2;
+        return Math.Min(ChunkBytes, length);
     }
 }

@@ -24,6 +24,9 @@ public sealed class MerkleTree
 {
     private const int MaxLevels = 64;
 
+    /// <summary>Below this many new nodes a level is hashed on one core: scheduling would cost more than it saves.</summary>
+    private const int ParallelLevelNodes = 512;
+
     private readonly HashLevelStore?[] _levels = new HashLevelStore?[MaxLevels];
     private long _size;
 
@@ -67,6 +70,55 @@ public sealed class MerkleTree
         }
 
         Volatile.Write(ref _size, index + 1);
+    }
+
+    /// <summary>
+    /// Appends many 32-byte leaf hashes (concatenated) at once, with the same result as appending them one by one.
+    /// The new interior nodes of each level depend only on the level below, so a level with many of them is hashed
+    /// on every core: this is what lets a verifier build the tree as fast as it hashes the leaves.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="leafHashes"/> is not a multiple of 32.</exception>
+    public void AppendLeafHashes(ReadOnlySpan<byte> leafHashes)
+    {
+        if (leafHashes.Length % Rfc9162Hasher.HashSize != 0)
+        {
+            throw new ArgumentException($"Leaf hashes come in {Rfc9162Hasher.HashSize}-byte units, got {leafHashes.Length} bytes.", nameof(leafHashes));
+        }
+
+        var start = _size;
+        var end = start + (leafHashes.Length / Rfc9162Hasher.HashSize);
+        if (end - start < ParallelLevelNodes)
+        {
+            for (var offset = 0; offset < leafHashes.Length; offset += Rfc9162Hasher.HashSize)
+            {
+                AppendLeafHash(leafHashes.Slice(offset, Rfc9162Hasher.HashSize));
+            }
+
+            return;
+        }
+
+        _levels[0]!.Append(leafHashes);
+        // Level L holds one hash per complete aligned subtree of 2^L leaves: [start >> L, end >> L) are new.
+        for (var level = 1; level < MaxLevels && (start >> level) < (end >> level); level++)
+        {
+            var children = _levels[level - 1]!;
+            var first = start >> level;
+            var parents = new byte[((end >> level) - first) * Rfc9162Hasher.HashSize];
+            var count = parents.Length / Rfc9162Hasher.HashSize;
+            var workers = count >= ParallelLevelNodes ? Environment.ProcessorCount : 1;
+            Parallel.For(0, workers, worker =>
+            {
+                for (var i = count * worker / workers; i < count * (worker + 1) / workers; i++)
+                {
+                    var parent = first + i;
+                    Rfc9162Hasher.HashChildren(children.Get(2 * parent), children.Get((2 * parent) + 1),
+                        parents.AsSpan(i * Rfc9162Hasher.HashSize, Rfc9162Hasher.HashSize));
+                }
+            });
+            (_levels[level] ??= new HashLevelStore()).Append(parents);
+        }
+
+        Volatile.Write(ref _size, end);
     }
 
     /// <summary>Hashes <paramref name="entry"/> as a leaf, appends it, and returns its index.</summary>

@@ -210,16 +210,18 @@ public sealed class LedgerVerifier(LedgerStore store, EcdsaNoteVerifier key, Led
                 }
             });
 
+            // The whole block goes into the tree at once (its levels hash on every core); a checkpoint inside it is
+            // compared with the root at its own size, which the tree keeps for every size it has grown through.
+            var firstIndex = tree.Size;
+            tree.AppendLeafHashes(leaves);
             for (var i = 0; i < lines.Count; i++)
             {
-                var entryIndex = tree.Size;
-                var leaf = leaves.AsSpan(i * Rfc9162Hasher.HashSize, Rfc9162Hasher.HashSize);
-                tree.AppendLeafHash(leaf);
+                var entryIndex = firstIndex + i;
                 if (errors[i] is { } error) Problem(entryIndex, VerificationReason.EntryInvalid, LedgerLayout.Segment(segment), error);
                 else if (owner.Deep && !keys.Add(keyHashes[i]))
                     Problem(entryIndex, VerificationReason.DuplicateKey, LedgerLayout.Segment(segment), $"key '{envelopes[i]!.Value.Key}' appears earlier in the ledger");
-                CheckRows(entryIndex, envelopes[i], leaf, segment, blockOffset + lines[i].Start, lines[i].Length);
-                if (nextCheckpoint < checkpointSizes.Length && checkpointSizes[nextCheckpoint] == tree.Size)
+                CheckRows(entryIndex, envelopes[i], leaves.AsSpan(i * Rfc9162Hasher.HashSize, Rfc9162Hasher.HashSize), segment, blockOffset + lines[i].Start, lines[i].Length);
+                if (nextCheckpoint < checkpointSizes.Length && checkpointSizes[nextCheckpoint] == entryIndex + 1)
                     CheckRoot(checkpoints[checkpointSizes[nextCheckpoint++]]);
             }
         }

@@ -49,6 +49,45 @@ public class MerklePropertyTests
         }, iter: 40);
     }
 
+    /// <summary>
+    /// Bulk appends in random runs (some long enough to hash a level on every core) build the same tree as
+    /// appending leaf by leaf: the same root at every size and the same cached nodes for proofs.
+    /// </summary>
+    [Fact]
+    public void Appending_leaf_hashes_in_runs_builds_the_tree_leaf_by_leaf_appends_build()
+    {
+        Gen.Select(Gen.Int[1, 5000], Gen.Int).Sample((size, seed) =>
+        {
+            var random = new Random(seed);
+            var leaves = new byte[size * Rfc9162Hasher.HashSize];
+            random.NextBytes(leaves);
+            var single = new MerkleTree();
+            for (var i = 0; i < size; i++) single.AppendLeafHash(leaves.AsSpan(i * Rfc9162Hasher.HashSize, Rfc9162Hasher.HashSize));
+
+            var runs = new MerkleTree();
+            while (runs.Size < size)
+            {
+                var run = (int)Math.Min(size - runs.Size, random.Next(2) == 0 ? random.Next(1, 8) : random.Next(1, 3000));
+                runs.AppendLeafHashes(leaves.AsSpan((int)runs.Size * Rfc9162Hasher.HashSize, run * Rfc9162Hasher.HashSize));
+            }
+
+            for (long n = 0; n <= size; n += 1 + (n / 16)) Assert.Equal(single.RootHash(n), runs.RootHash(n));
+            Assert.Equal(single.RootHash(size), runs.RootHash(size));
+            var leaf = random.NextInt64(size);
+            AssertSame([.. single.InclusionProof(leaf, size)], runs.InclusionProof(leaf, size));
+            var first = random.NextInt64(1, size + 1);
+            AssertSame([.. single.ConsistencyProof(first, size)], runs.ConsistencyProof(first, size));
+        }, iter: 60);
+    }
+
+    [Fact]
+    public void Leaf_hashes_in_runs_must_be_whole_hashes()
+    {
+        var tree = new MerkleTree();
+        Assert.Throws<ArgumentException>(() => tree.AppendLeafHashes(new byte[33]));
+        Assert.Equal(0, tree.Size);
+    }
+
     [Fact]
     public void Every_inclusion_proof_for_every_index_and_size_verifies()
     {

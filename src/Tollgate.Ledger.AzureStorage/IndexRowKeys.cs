@@ -28,8 +28,24 @@ internal static class IndexRowKeys
     /// <summary>Two hex digits of the key's hash: 256 partitions, so a batch's key rows spread out.</summary>
     public static string KeyPartition(string keyHash) => KeyPrefix + keyHash[..2];
 
-    /// <summary>One partition per correlation id, so its entries are one partition query in index order.</summary>
-    public static string CorrelationPartition(string correlationHash) => CorrelationPrefix + correlationHash;
+    /// <summary>
+    /// Two hex digits of the correlation id's hash, like key rows: 256 partitions, so the correlation rows of a batch
+    /// share transactions (one partition per id would cost a transaction per id, and ids are mostly short-lived).
+    /// </summary>
+    public static string CorrelationPartition(string correlationHash) => CorrelationPrefix + correlationHash[..2];
+
+    /// <summary>The whole hash, then the index (20 digits): one id's rows are one row-key range, in index order.</summary>
+    public static string CorrelationRowKey(string correlationHash, long index) => correlationHash + IndexRowKey(index);
+
+    /// <summary>Row keys of one id run from its hash up to, not including, this bound ('~' sorts after every digit).</summary>
+    public static string CorrelationRowKeyEnd(string correlationHash) => correlationHash + "~";
+
+    public static bool TryParseCorrelationRowKey(string rowKey, out string correlationHash, out long index)
+    {
+        correlationHash = rowKey.Length == 84 ? rowKey[..64] : "";
+        index = -1;
+        return IsHash(correlationHash) && TryParseIndex(rowKey[64..], out index);
+    }
 
     /// <summary>Lowercase hex SHA-256 of the UTF-8 text.</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

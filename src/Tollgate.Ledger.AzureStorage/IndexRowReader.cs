@@ -55,12 +55,11 @@ internal static class IndexRowReader
 
     private static IndexRecord ReadCorrelationRow(TableEntity row)
     {
-        var hash = (row.PartitionKey ?? "")[IndexRowKeys.CorrelationPrefix.Length..];
-        if (!IndexRowKeys.IsHash(hash) || !IndexRowKeys.TryParseIndex(row.RowKey ?? "", out var index))
+        if (!IndexRowKeys.TryParseCorrelationRowKey(row.RowKey ?? "", out var hash, out var index) || row.PartitionKey != IndexRowKeys.CorrelationPartition(hash))
             return Unreadable(row, "its partition and row key are not a correlation row's");
         if (Int64(row, IndexRows.Index) != index) return Unreadable(row, "its Index is not its row key");
         if (Text(row, IndexRows.CorrelationId) is not { } correlation) return Unreadable(row, "a field is missing or of the wrong type");
-        if (IndexRowKeys.Hash(correlation) != hash) return Unreadable(row, "its partition is not the hash of its CorrelationId");
+        if (IndexRowKeys.Hash(correlation) != hash) return Unreadable(row, "its row key is not the hash of its CorrelationId");
         return new IndexRecord($"correlation row {hash}/{index}", index, CorrelationId: correlation);
     }
 

@@ -24,7 +24,8 @@ internal static class IndexRows
             [Index] = entry.Index,
             [Key] = entry.Key,
         };
-        yield return new TableEntity(IndexRowKeys.CorrelationPartition(IndexRowKeys.Hash(entry.CorrelationId)), IndexRowKeys.IndexRowKey(entry.Index))
+        var correlationHash = IndexRowKeys.Hash(entry.CorrelationId);
+        yield return new TableEntity(IndexRowKeys.CorrelationPartition(correlationHash), IndexRowKeys.CorrelationRowKey(correlationHash, entry.Index))
         {
             [Index] = entry.Index,
             [CorrelationId] = entry.CorrelationId,

@@ -10,7 +10,8 @@ namespace Tollgate.Ledger.AzureStorage;
 /// <list type="bullet">
 /// <item><b>entry rows</b>: PartitionKey "e" + index / 1000 (17 digits), RowKey the index (20 digits); every field of <see cref="IndexedEntry"/>.</item>
 /// <item><b>key rows</b>: PartitionKey "k" + the first two hex digits of SHA-256(key), RowKey the whole hex hash; Index, Key.</item>
-/// <item><b>correlation rows</b>: PartitionKey "c" + hex SHA-256(correlation id), RowKey the index (20 digits); Index, CorrelationId.</item>
+/// <item><b>correlation rows</b>: PartitionKey "c" + the first two hex digits of SHA-256(correlation id), RowKey the whole hex hash and
+/// the index (20 digits); Index, CorrelationId.</item>
 /// <item>the <b>watermark</b>: PartitionKey "meta", RowKey "indexed-size"; Size.</item>
 /// </list>
 /// </summary>
@@ -78,14 +79,17 @@ public sealed class TableLedgerIndex : LedgerIndexStore
         return await GetAsync(keyRow.Index, cancellationToken) is { } entry && entry.Key == key ? entry : null;
     }
 
-    /// <summary>One partition query for the indexes (in index order), then a point read per entry.</summary>
+    /// <summary>One row-key range query for the indexes (in index order), then a point read per entry.</summary>
     public override async Task<IReadOnlyList<IndexedEntry>> FindByCorrelationAsync(string correlationId, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(correlationId);
         if (limit <= 0) return [];
-        var partition = IndexRowKeys.CorrelationPartition(IndexRowKeys.Hash(correlationId));
+        var hash = IndexRowKeys.Hash(correlationId);
+        var partition = IndexRowKeys.CorrelationPartition(hash);
+        var end = IndexRowKeys.CorrelationRowKeyEnd(hash);
         var indexes = new List<long>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
+        await foreach (var row in Table.QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {hash} and RowKey lt {end}"),
                            Math.Min(limit, PageSize), null, cancellationToken))
         {
             if (IndexRowReader.Read(row) is { Index: >= 0 } record && record.CorrelationId == correlationId) indexes.Add(record.Index);

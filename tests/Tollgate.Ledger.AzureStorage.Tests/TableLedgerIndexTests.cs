@@ -44,8 +44,9 @@ public sealed class TableLedgerIndexTests(AzuriteFixture azurite) : AzuriteLedge
         Assert.Equal(1042L, keyRow["Index"]);
         Assert.Equal(entry.Key, keyRow["Key"]);
 
-        var correlationRow = Assert.Single(rows, row => row.PartitionKey == "c" + IndexRowKeys.Hash(entry.CorrelationId));
-        Assert.Equal("00000000000000001042", correlationRow.RowKey);
+        var correlationHash = IndexRowKeys.Hash(entry.CorrelationId);
+        var correlationRow = Assert.Single(rows, row => row.PartitionKey == "c" + correlationHash[..2]);
+        Assert.Equal(correlationHash + "00000000000000001042", correlationRow.RowKey);
         Assert.Equal(1042L, correlationRow["Index"]);
         Assert.Equal(entry.CorrelationId, correlationRow["CorrelationId"]);
     }
@@ -78,6 +79,24 @@ public sealed class TableLedgerIndexTests(AzuriteFixture azurite) : AzuriteLedge
         var keyPartitions = entries.Select(entry => IndexRowKeys.KeyPartition(IndexRowKeys.Hash(entry.Key))).Distinct().Count();
         Assert.Equal(10 + 10 + keyPartitions, counter.Count); // entry rows, correlation rows, key rows
         Assert.Equal(entries[640], await ledger.Index.FindByKeyAsync(entries[640].Key, Ct));
+    }
+
+    [Fact]
+    public async Task Correlation_rows_of_many_ids_share_transactions_and_each_id_finds_only_its_own()
+    {
+        var ledger = await NewLedgerAsync();
+        var counter = new RequestCounter();
+        var index = Counted(ledger, counter).Index;
+        var entries = Enumerable.Range(0, 1000).Select(i => Indexed(i, correlation: $"intent-{i / 2}")).ToList();
+
+        await index.AddAsync(entries, Ct);
+
+        var keyPartitions = entries.Select(entry => IndexRowKeys.KeyPartition(IndexRowKeys.Hash(entry.Key))).Distinct().Count();
+        var correlationPartitions = entries.Select(entry => IndexRowKeys.CorrelationPartition(IndexRowKeys.Hash(entry.CorrelationId))).Distinct().Count();
+        Assert.Equal(10 + keyPartitions + correlationPartitions, counter.Count);
+        Assert.True(correlationPartitions <= 256);
+        Assert.Equal([entries[640], entries[641]], await ledger.Index.FindByCorrelationAsync("intent-320", 10, Ct));
+        Assert.Equal([entries[64], entries[65]], await ledger.Index.FindByCorrelationAsync("intent-32", 10, Ct));
     }
 
     [Fact]

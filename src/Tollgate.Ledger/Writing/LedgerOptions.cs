@@ -26,4 +26,10 @@ public sealed record LedgerOptions
     /// covered by the next). Bounds signing and verification work under load. Zero: one per block.
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Called at the writer's named crash points (<see cref="LedgerFaultPoints"/>); the crash tests use it to stop
+    /// a real host at an exact step. Null in production.
+    /// </summary>
+    public Func<string, Task>? FaultInjection { get; init; }
 }

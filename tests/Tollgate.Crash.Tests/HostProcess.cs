@@ -33,6 +33,8 @@ internal sealed partial class HostProcess : IAsyncDisposable
         info.Environment["TOLLGATE_TASK_HUB"] = taskHub;
         info.Environment["TOLLGATE_TEST_WORKFLOWS"] = "1";
         info.Environment["TOLLGATE_EFFECTS_FILE"] = effectsFile;
+        // The dev ledger signing key lives here, so every host of one test signs with the same key.
+        info.Environment["TOLLGATE_DATA_DIR"] = Path.GetDirectoryName(Path.GetFullPath(effectsFile))!;
         info.Environment["TOLLGATE_HOST_ID"] = hostId;
         info.Environment["TOLLGATE_LEASE_SECONDS"] = "4";
         if (crashAt is not null) info.Environment["TOLLGATE_CRASH_AT"] = crashAt;

@@ -1,9 +1,9 @@
 namespace Tollgate.Host.Hosting;
 
 /// <summary>
-/// <c>TOLLGATE_CRASH_AT=&lt;fault point&gt;</c>: the first time the engine reaches that point, the host
-/// prints <c>TOLLGATE-CRASH-POINT &lt;point&gt;</c> to stdout and stops dead there, so a crash test
-/// can SIGKILL it at exactly that step. Never set in production.
+/// <c>TOLLGATE_CRASH_AT=&lt;fault point&gt;</c>: the first time the engine or the ledger writer reaches that
+/// point, the host prints <c>TOLLGATE-CRASH-POINT &lt;point&gt;</c> to stdout and stops dead there, so a crash
+/// test can SIGKILL it at exactly that step. Never set in production.
 /// </summary>
 public static class CrashInjection
 {

@@ -53,7 +53,7 @@ public sealed class LedgerHost(HostSettings settings, ILoggerFactory loggers) : 
             {
                 var signer = Signer = await LoadSignerAsync(stopping.Token);
                 (Store, Index) = await OpenStorageAsync(stopping.Token);
-                var writer = await LedgerWriter.OpenAsync(Store, Index, signer, new LedgerOptions(settings.Ledger.Origin),
+                var writer = await LedgerWriter.OpenAsync(Store, Index, signer, new LedgerOptions(settings.Ledger.Origin) { FaultInjection = CrashInjection.For(settings.CrashAt) },
                     loggers.CreateLogger<LedgerWriter>(), stopping.Token);
                 LastError = null;
                 ready.TrySetResult(writer);

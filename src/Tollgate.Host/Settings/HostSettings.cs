@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Tollgate.Durable.Worker;
+using Tollgate.Ledger.Writing;
 
 namespace Tollgate.Host.Settings;
 
@@ -36,7 +37,10 @@ public sealed record HostSettings
     /// <summary><c>TOLLGATE_LEASE_SECONDS</c>: partition lease duration (renewed at a third of it).</summary>
     public TimeSpan? LeaseDuration { get; init; }
 
-    /// <summary><c>TOLLGATE_CRASH_AT</c>: a <see cref="FaultPoints"/> name at which the host stops dead (crash tests only).</summary>
+    /// <summary>
+    /// <c>TOLLGATE_CRASH_AT</c>: a <see cref="FaultPoints"/> or <see cref="LedgerFaultPoints"/> name at which the host
+    /// stops dead (crash tests only).
+    /// </summary>
     public string? CrashAt { get; init; }
 
     /// <summary><c>TOLLGATE_TEST_WORKFLOWS=1</c>: also registers the test-only workflows of <c>Testing/</c>.</summary>
@@ -46,7 +50,8 @@ public sealed record HostSettings
     public string? EffectsFile { get; init; }
 
     private static readonly string[] FaultPointNames =
-        [FaultPoints.AfterHistoryCommit, FaultPoints.DuringActivity, FaultPoints.AfterActivityBeforeRecord, FaultPoints.DuringTimer];
+        [FaultPoints.AfterHistoryCommit, FaultPoints.DuringActivity, FaultPoints.AfterActivityBeforeRecord, FaultPoints.DuringTimer,
+         LedgerFaultPoints.AfterBlockBeforeCheckpoint];
 
     /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names it.</exception>
     public static HostSettings Load(IConfiguration configuration, string contentRoot = ".")

@@ -7,6 +7,8 @@ namespace Tollgate.Ledger.Storage;
 /// </summary>
 public sealed class DirectoryLedgerStore(string root) : LedgerStore
 {
+    private readonly object creating = new();
+
     public string Root { get; } = Path.GetFullPath(root);
 
     public override Task<IReadOnlyList<SegmentInfo>> ListSegmentsAsync(CancellationToken cancellationToken)
@@ -73,10 +75,19 @@ public sealed class DirectoryLedgerStore(string root) : LedgerStore
         return Task.FromResult<IReadOnlyList<string>>([.. names]);
     }
 
-    /// <summary>Writes to a temporary file, then moves it into place without overwriting, so no reader sees half an object.</summary>
+    /// <summary>
+    /// Writes to a temporary file, then moves it into place without overwriting, so no reader sees half an object.
+    /// A no-overwrite move is a check and then a rename where the file system has no hard links, so creations are
+    /// serialised in this process; two processes creating one object in one folder at once are not supported.
+    /// </summary>
     private bool TryCreate(string name, ReadOnlySpan<byte> content)
     {
         var path = PathOf(name);
+        lock (creating) return TryCreateAt(path, content);
+    }
+
+    private static bool TryCreateAt(string path, ReadOnlySpan<byte> content)
+    {
         if (File.Exists(path)) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = $"{path}.{Guid.NewGuid():N}.partial";

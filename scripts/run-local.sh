@@ -17,6 +17,17 @@ trap 'exit 130' INT TERM
 azurite_install || exit 1
 azurite_start || exit 1
 
+# Local tokens are signed with Tollgate:Auth:LocalSigningKey from local.settings.json (git-ignored): make one with a
+# fresh random key the first time, from the sample; never overwrite a key that is there.
+if [ ! -f local.settings.json ]; then
+  cp local.settings.sample.json local.settings.json
+  echo "==> created local.settings.json (git-ignored) with a fresh local token key"
+fi
+if grep -q '"Tollgate:Auth:LocalSigningKey": ""' local.settings.json; then
+  key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
+  sed -i "s#\"Tollgate:Auth:LocalSigningKey\": \"\"#\"Tollgate:Auth:LocalSigningKey\": \"$key\"#" local.settings.json
+fi
+
 echo "==> building"
 dotnet build Functions.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
@@ -41,7 +52,16 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 
-tollgate() { dotnet src/Tollgate.Cli/bin/Release/net10.0/tollgate.dll --endpoint "$endpoint" "$@"; }
+cli() { dotnet src/Tollgate.Cli/bin/Release/net10.0/tollgate.dll "$@"; }
+# One identity per role, as people and CI would have; each command below says whose token it uses.
+token() { cli auth token --settings local.settings.json --subject "$1" "${@:2}" || exit 1; }
+OPERATOR=$(token olivia.operator --role Operator --name "Olivia (Operator)")
+TRADER=$(token tariq.trader --role Trader --name "Tariq (Trader)")
+PIPELINE=$(token ci-pipeline --role Pipeline --name "CI pipeline")
+AUDITOR=$(token aiko.auditor --role Auditor --name "Aiko (Auditor)")
+DUAL=$(token sam.dual --role Operator --role Trader --name "Sam (Operator and Trader)")
+as() { local who=$1; shift; TOLLGATE_TOKEN="$who" cli --endpoint "$endpoint" "$@"; }
+tollgate() { as "$OPERATOR" "$@"; }
 
 if command -v curl >/dev/null; then
   echo "==> health"
@@ -62,12 +82,12 @@ printf 'v0.3.0\n' > "$demo/release/VERSION"
 printf 'tollgate release payload\n' > "$demo/release/payload.txt"
 tar -czf "$demo/tollgate-release-v0.3.0.tar.gz" -C "$demo/release" VERSION payload.txt
 (cd "$demo" && sha256sum tollgate-release-v0.3.0.tar.gz > tollgate-release-v0.3.0.tar.gz.sha256)
-echo "==> release evidence (seed 003), each result recorded in the ledger"
-tollgate evidence release-verify --bundle "$demo/tollgate-release-v0.3.0.tar.gz" --checksum "$demo/tollgate-release-v0.3.0.tar.gz.sha256" --expect-version v0.3.0 || exit 1
-tollgate evidence wal-recovery --evidence-file samples/evidence/wal_recovery_result.env --max-rto-seconds 10 --max-rpo-events 0 || exit 1
-tollgate evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 180 || exit 1
+echo "==> release evidence (seed 003), recorded by CI in the ledger"
+as "$PIPELINE" evidence release-verify --bundle "$demo/tollgate-release-v0.3.0.tar.gz" --checksum "$demo/tollgate-release-v0.3.0.tar.gz.sha256" --expect-version v0.3.0 || exit 1
+as "$PIPELINE" evidence wal-recovery --evidence-file samples/evidence/wal_recovery_result.env --max-rto-seconds 10 --max-rpo-events 0 || exit 1
+as "$PIPELINE" evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 180 || exit 1
 echo "==> a failing drill is recorded too (rollback took 72 s; the limit here is 60 s)"
-tollgate evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 60
+as "$PIPELINE" evidence rollback-drill --evidence-file samples/evidence/deploy_rollback_result.env --max-rollback-seconds 60
 [ $? -eq 1 ] || { echo "expected the drill check to fail"; exit 1; }
 if command -v curl >/dev/null; then
   echo "==> the latest signed checkpoint (GET /api/ledger/checkpoint)"
@@ -79,6 +99,75 @@ bundle_out=$(tollgate bundle create --event-ref release-v0.3.0 --environment Pap
 echo "$bundle_out"
 bundle=$(echo "$bundle_out" | sed -n 's/^sealed bundle \([0-9a-f]\{64\}\).*/\1/p')
 tollgate bundle verify "$bundle" --storage "$AZURITE_CONNECTION_STRING" || exit 1
+# Governance (issue 4): who may do what, the Active Version Map, release gates, two-step four-eyes approvals, the kill switch.
+echo "==> identities: one token per role (tollgate auth token); the host says who each is"
+for who in "$OPERATOR" "$TRADER" "$PIPELINE" "$AUDITOR"; do as "$who" auth whoami | head -n 1; done
+echo "==> CI stores the release's rulebook snapshot and policy, then registers its version map for Paper"
+printf 'rulebook v7: max_qty 5 BTC, collar 50 bps, no orders on RED health\n' > "$demo/rulebook-v7.txt"
+printf 'policy v12: risk limits and veto reason codes\n' > "$demo/policy-v12.txt"
+rulebook=$(as "$PIPELINE" object put "$demo/rulebook-v7.txt") || exit 1
+policy=$(as "$PIPELINE" object put "$demo/policy-v12.txt") || exit 1
+register() {
+  as "$PIPELINE" vmap register --env "$1" --docs docs-2026.12 --policy policy-v12 --model model-3 --config "$2" --code "$3" \
+    --rulebook "$rulebook" --artifact "policy=policy-v12=$policy" --json | sed -n 's/.*"id": "\(vm-[0-9a-f]*\)".*/\1/p' | head -n 1
+}
+map_paper=$(register Paper cfg-41 c0ffee41)
+map_sim_1=$(register Simulation cfg-40 c0ffee40)
+map_sim_2=$(register Simulation cfg-41 c0ffee41)
+[ -n "$map_paper" ] && [ -n "$map_sim_1" ] && [ -n "$map_sim_2" ] || { echo "registering the version maps failed"; exit 1; }
+echo "registered $map_paper (Paper), $map_sim_1 and $map_sim_2 (Simulation)"
+echo "==> Paper has no Active Version Map yet, which blocks (seed 000 §3.1)"
+tollgate vmap show --env Paper
+[ $? -eq 2 ] || { echo "expected VMAP_MISSING"; exit 1; }
+echo "==> CI evaluates all four release gates for the release (checks whose subsystem is not built say NOT_EVALUABLE, never PASS)"
+printf '[{"doc_key":"DEPLOY_OPS","version":"2025-12-19","status":"ACTIVE"},{"doc_key":"RISK_COMPLIANCE","version":"v3","status":"ACTIVE"}]\n' > "$demo/document-index.json"
+printf '[{"code":"RISK_MAX_QTY","description":"order quantity above the policy maximum"},{"code":"RISK_COLLAR","description":"price outside the collar"}]\n' > "$demo/veto-codes.json"
+as "$PIPELINE" gate evaluate all --env Paper --release release-c0ffee41 --map "$map_paper" \
+  --document-index "$demo/document-index.json" --veto-codes "$demo/veto-codes.json"
+echo "(exit $? : the verdict is not PASS while EXECUTION_CONTROL and UI_SPEC have checks that cannot be evaluated yet)"
+echo "==> the gates' RETURN blocks approving that release"
+gated=$(as "$OPERATOR" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --release release-c0ffee41 --reason "activate release c0ffee41" | cut -d' ' -f1)
+as "$TRADER" approval approve "$gated"
+[ $? -eq 2 ] || { echo "expected APPROVAL_BLOCKED_BY_GATE"; exit 1; }
+as "$OPERATOR" approval withdraw "$gated" --reason "gates returned it" >/dev/null || exit 1
+echo "==> an Operator asks to activate the map on Paper (live-grade: needs a Trader's two-step approval)"
+approval=$(as "$OPERATOR" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --reason "config 41 for the paper session" | cut -d' ' -f1)
+echo "requested $approval"
+echo "==> four-eyes: someone who requested cannot approve, even with the Trader role"
+dual=$(as "$DUAL" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --reason "self-service" | cut -d' ' -f1)
+as "$DUAL" approval approve "$dual"
+[ $? -eq 2 ] || { echo "expected APPROVAL_FOUR_EYES"; exit 1; }
+echo "==> an Operator cannot approve at all (the Trader alone decides)"
+as "$OPERATOR" approval approve "$approval"
+[ $? -eq 2 ] || { echo "expected AUTH_ROLE_DENIED"; exit 1; }
+echo "==> the Trader approves (step one prints a one-time challenge) and confirms with it (step two)"
+challenge=$(as "$TRADER" approval approve "$approval" | sed -n 's/^challenge \([^ ]*\).*/\1/p')
+[ -n "$challenge" ] || { echo "no challenge"; exit 1; }
+as "$TRADER" approval confirm "$approval" --challenge "$challenge" || exit 1
+echo "==> the same challenge again is refused"
+as "$TRADER" approval confirm "$approval" --challenge "$challenge"
+[ $? -eq 2 ] || { echo "expected APPROVAL_CHALLENGE_USED"; exit 1; }
+echo "==> the Operator activates the map on Paper with the approval"
+tollgate vmap activate --env Paper --map "$map_paper" --reason "config 41 for the paper session" --approval "$approval" --expect-from none || exit 1
+tollgate vmap show --env Paper || exit 1
+echo "==> Simulation (standard governance): activate, activate the next, then roll back — a pointer switch, nothing overwritten"
+tollgate vmap activate --env Simulation --map "$map_sim_1" --reason "baseline" >/dev/null || exit 1
+tollgate vmap activate --env Simulation --map "$map_sim_2" --reason "config 41" >/dev/null || exit 1
+tollgate vmap rollback --env Simulation --reason "fill rate fell in simulation" || exit 1
+tollgate vmap history --env Simulation || exit 1
+echo "==> the kill switch: an Operator stops Paper; every host sees it at once"
+tollgate kill on --env Paper --reason "drill: stop the line" --code EXE-KILL-DRILL || exit 1
+tollgate kill preflight --env Paper || exit 1
+echo "==> releasing it on Paper needs a Trader's approval: off without one asks for it"
+release=$(tollgate kill off --env Paper --reason "drill over" | sed -n 's/.*requested \(ap-[0-9a-f]*\).*/\1/p')
+[ -n "$release" ] || { echo "expected an approval request for the release"; exit 1; }
+challenge=$(as "$TRADER" approval approve "$release" | sed -n 's/^challenge \([^ ]*\).*/\1/p')
+as "$TRADER" approval confirm "$release" --challenge "$challenge" >/dev/null || exit 1
+tollgate kill off --env Paper --reason "drill over" --approval "$release" || exit 1
+echo "==> an Auditor only reads: engaging is refused (403), and the attempt is itself in the ledger"
+as "$AUDITOR" kill on --env Live --reason "curious"
+[ $? -eq 2 ] || { echo "expected AUTH_ROLE_DENIED"; exit 1; }
+as "$AUDITOR" kill status || exit 1
 echo "==> tollgate ledger verify (from storage)"
 tollgate ledger verify --storage "$AZURITE_CONNECTION_STRING" || exit 1
 echo "==> tollgate ledger prove 0"

@@ -9,6 +9,7 @@ namespace Tollgate.Cli;
 public sealed record CliContext(TextWriter Out, TextWriter Error, Func<Uri, HttpClient> CreateHttpClient)
 {
     public const string EndpointVariable = "TOLLGATE_ENDPOINT";
+    public const string TokenVariable = "TOLLGATE_TOKEN";
     public const string DefaultEndpoint = "http://127.0.0.1:7071";
 
     /// <summary>Draw live widgets (progress bar) on <see cref="Console"/>; false: plain lines on <see cref="Out"/>.</summary>
@@ -20,6 +21,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<Uri, Http
     /// <summary>The endpoint when --endpoint is not given.</summary>
     public string? EndpointFromEnvironment { get; init; }
 
+    /// <summary>The bearer token when --token is not given.</summary>
+    public string? TokenFromEnvironment { get; init; }
+
     public static CliContext ForConsole()
     {
         var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -27,6 +31,7 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, Func<Uri, Http
         {
             Live = interactive ? AnsiConsole.Console : null,
             EndpointFromEnvironment = Environment.GetEnvironmentVariable(EndpointVariable),
+            TokenFromEnvironment = Environment.GetEnvironmentVariable(TokenVariable),
         };
     }
 

@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary>A verification or evidence check ran and did not pass; stdout/stderr say what failed.</summary>
     public const int NotVerified = 1;
 
+    /// <summary>A gate evaluated to VETO or RETURN, or an act is waiting on an approval; stdout says which.</summary>
+    public const int NotPassed = 1;
+
     /// <summary>The request was refused (by the host, or locally as malformed); stderr says <c>error REASON: message</c>.</summary>
     public const int Refused = 2;
 

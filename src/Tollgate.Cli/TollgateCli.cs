@@ -15,7 +15,7 @@ public static class TollgateCli
             Recursive = true,
             DefaultValueFactory = _ => context.EndpointFromEnvironment is { Length: > 0 } fromEnvironment ? fromEnvironment : CliContext.DefaultEndpoint,
         };
-        var root = new RootCommand("tollgate: start, follow and control Tollgate orchestrations; verify and prove the audit ledger.")
+        var root = new RootCommand("tollgate: govern releases (version maps, gates, approvals, the kill switch), run orchestrations, verify and prove the audit ledger.")
         {
             StartCommand.Create(context, endpoint),
             StatusCommand.Create(context, endpoint),
@@ -28,8 +28,16 @@ public static class TollgateCli
             LedgerCommands.Create(context),
             BundleCommands.Create(context, endpoint),
             Evidence.EvidenceCommands.Create(context, endpoint),
+            Governance.AuthCommands.Create(context, endpoint),
+            Governance.VersionMapCommands.Create(context, endpoint),
+            Governance.GateCommands.Create(context, endpoint),
+            Governance.ApprovalCommands.Create(context, endpoint),
+            Governance.KillSwitchCommands.Create(context, endpoint),
+            Governance.ObjectCommands.Create(context, endpoint),
         };
         root.Options.Add(endpoint);
+        root.Options.Add(CliToken.Option);
+        root.Options.Add(Governance.GovernanceCommand.Json);
         return root;
     }
 

@@ -1,4 +1,5 @@
 using Tollgate.Host.Hosting;
+using Tollgate.Host.Security;
 using Tollgate.Host.Settings;
 
 // Tollgate's one executable, in standalone mode: the HTTP API, timers and the engine worker,
@@ -13,6 +14,7 @@ try
     builder.Services.AddTollgateHost();
 
     var app = builder.Build();
+    app.UseSecretRedaction();
     app.UseStandaloneTriggers();
     await app.RunAsync();
     return 0;

@@ -24,4 +24,5 @@ public static class LedgerReason
     public const string Unavailable = "LEDGER_UNAVAILABLE";
     public const string Closed = "LEDGER_CLOSED";
     public const string Corrupt = "LEDGER_CORRUPT";
+    public const string Screened = "LEDGER_ENTRY_SCREENED";
 }

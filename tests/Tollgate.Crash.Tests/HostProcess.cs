@@ -29,6 +29,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
         info.Environment["AzureWebJobsStorage"] = storage;
+        info.Environment["Tollgate__Auth__LocalSigningKey"] = TestKey;
         info.Environment["AzureFunctionsJobHost__extensions__durableTask__hubName"] = taskHub;
         info.Environment["TOLLGATE_TASK_HUB"] = taskHub;
         info.Environment["TOLLGATE_TEST_WORKFLOWS"] = "1";
@@ -47,11 +48,26 @@ internal sealed partial class HostProcess : IAsyncDisposable
 
         var address = await host._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
         host.Http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        host.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken);
         await host.WaitUntilStorageReadyAsync(TimeSpan.FromSeconds(60));
         return host;
     }
 
     public Task<string> CrashPointReached => _crashPoint.Task;
+
+    /// <summary>The local token key every test host shares, and a token for an operator who also acts as CI.</summary>
+    private static readonly string TestKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    private static readonly string OperatorToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+        new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = "tollgate-local",
+            Audience = "api://tollgate",
+            Expires = DateTime.UtcNow.AddHours(4),
+            Claims = new Dictionary<string, object> { ["sub"] = "router", ["roles"] = new[] { "Operator", "Pipeline" } },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(TestKey)), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a machine losing power.</summary>
     public async Task KillAsync()

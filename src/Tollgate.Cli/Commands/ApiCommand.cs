@@ -19,6 +19,8 @@ internal static class ApiCommand
             {
                 var uri = EndpointUri(parseResult.GetValue(endpoint));
                 using var http = context.CreateHttpClient(uri);
+                if (CliToken.Of(parseResult, context) is { } token)
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 return await action(parseResult, new TollgateApi(http, uri), cancellationToken);
             }
             catch (RequestRefusedException refused)

@@ -185,7 +185,7 @@ internal static class EvidenceCommands
     private static void SetEvidenceAction(this Command command, CliContext context, Option<string> endpoint, EvidenceLedgerOptions shared,
         Func<ParseResult, EvidenceRun, CancellationToken, Task<int>> action)
         => command.SetApiAction(context, endpoint, (parse, api, cancellationToken) =>
-            action(parse, new EvidenceRun(context, api, shared.Read(parse)), cancellationToken));
+            action(parse, new EvidenceRun(context, api, shared.Read(parse, context)), cancellationToken));
 
     /// <summary>The usual tail: refuse a bad-argument result, print the verdict, record it.</summary>
     private static Task<int> CheckAndRecordAsync(this EvidenceRun run, EvidenceResult result, CancellationToken cancellationToken)

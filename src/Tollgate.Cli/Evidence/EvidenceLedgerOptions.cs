@@ -15,7 +15,7 @@ internal sealed class EvidenceLedgerOptions
 {
     public Option<string?> Actor { get; } = new("--actor")
     {
-        Description = "Who ran the check, as the ledger entry names it (default: cli:<OS user name>).",
+        Description = "Who ran the check, as the ledger entry names it (default: the token's subject; the host refuses any other).",
         Recursive = true,
     };
 
@@ -45,9 +45,9 @@ internal sealed class EvidenceLedgerOptions
     /// The envelope the entry will carry, checked against the ledger's own rules before any check runs, so a bad
     /// <c>--actor</c> or <c>--correlation</c> is refused (exit 2) with nothing checked or recorded.
     /// </summary>
-    public EvidenceLedgerTarget Read(ParseResult parse)
+    public EvidenceLedgerTarget Read(ParseResult parse, CliContext context)
     {
-        var actor = parse.GetValue(Actor) ?? DefaultActor();
+        var actor = parse.GetValue(Actor) ?? CliToken.Subject(CliToken.Of(parse, context)) ?? DefaultActor();
         var correlation = parse.GetValue(Correlation);
         var environment = parse.GetValue(Environment) is { } named
             ? LedgerEnvironments.All.First(known => string.Equals(known, named, StringComparison.OrdinalIgnoreCase))

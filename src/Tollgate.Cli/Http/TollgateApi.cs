@@ -81,16 +81,31 @@ public sealed class TollgateApi(HttpClient http, Uri endpoint)
     public Task<JsonElement> CreateBundleAsync(string requestJson, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "api/bundles", requestJson, cancellationToken);
 
-    private static string Segment(string value) => Uri.EscapeDataString(value);
+    /// <summary>A governance read (snake_case JSON), e.g. <c>api/environments/Live/version-map</c>.</summary>
+    public Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>A governance act: <paramref name="body"/> is sent as snake_case JSON.</summary>
+    public Task<JsonElement> PostJsonAsync(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, SnakeCase), cancellationToken);
+
+    /// <summary>Stores raw bytes (<c>PUT api/objects</c>).</summary>
+    public Task<JsonElement> PutBytesAsync(string path, byte[] content, CancellationToken cancellationToken) =>
+        SendContentAsync(HttpMethod.Put, path, new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, cancellationToken);
+
+    public static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private static readonly JsonSerializerOptions SnakeCase = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static T Read<T>(JsonElement body)
         => (body.ValueKind == JsonValueKind.Object ? body.Deserialize<T>(Json) : default)
            ?? throw new RequestRefusedException("BAD_RESPONSE", "The host answered without the expected JSON object.");
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    private Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken) =>
+        SendContentAsync(method, path, json is null ? null : new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")), cancellationToken);
+
+    private async Task<JsonElement> SendContentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(endpoint, path));
-        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        using var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = content };
         HttpResponseMessage response;
         try
         {

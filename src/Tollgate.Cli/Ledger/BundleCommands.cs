@@ -28,7 +28,7 @@ internal static class BundleCommands
         var members = new Option<string[]>("--member") { Description = $"role=path: a file to include ({string.Join(", ", BundleRoles.All.Select(r => r.Name).Except(BundleRoles.BuiltFromLedger))}); repeat.", AllowMultipleArgumentsPerToken = false };
         var indexes = new Option<long[]>("--ledger-index") { Description = "A ledger entry to include with its inclusion proof; repeat." };
         var correlation = new Option<string?>("--correlation") { Description = "Correlation id of the bundle's ledger entry (default: the event ref)." };
-        var actor = new Option<string?>("--actor") { Description = "Who seals it (default cli:<user>)." };
+        var actor = new Option<string?>("--actor") { Description = "Who seals it (default: the token's subject; the host refuses any other)." };
         var command = new Command("create", "Seal a replay bundle through the host and record its manifest hash in the ledger.") { eventRef, environment, members, indexes, correlation, actor };
         command.SetApiAction(context, endpoint, async (parse, api, cancellationToken) =>
         {
@@ -45,7 +45,7 @@ internal static class BundleCommands
             {
                 eventRef = parse.GetValue(eventRef),
                 environment = parse.GetValue(environment),
-                createdBy = parse.GetValue(actor) ?? $"cli:{Environment.UserName}",
+                createdBy = parse.GetValue(actor) ?? CliToken.Subject(CliToken.Of(parse, context)),
                 correlationId = parse.GetValue(correlation),
                 members = memberList,
                 ledgerIndexes = parse.GetValue(indexes) ?? [],

@@ -1,8 +1,10 @@
+using Tollgate.Governance.Identity;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Host.Functions;
 using Tollgate.Host.Hosting;
+using Tollgate.Host.Security;
 using Tollgate.Ledger;
 using Tollgate.Ledger.Bundles;
 using Tollgate.Ledger.Storage;
@@ -20,9 +22,9 @@ public sealed partial class BundleApi(LedgerHost ledger, TimeProvider clock) : I
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public void Register(FunctionRegistry registry) => registry
-        .Add(FunctionDefinition.Http("bundles-create", "bundles", ["POST"], CreateAsync))
-        .Add(FunctionDefinition.Http("bundles-manifest", "bundles/{hash}", ["GET"], http => ReadAsync(http, LedgerLayout.BundleManifest, "application/json")))
-        .Add(FunctionDefinition.Http("bundles-signature", "bundles/{hash}/signature", ["GET"], http => ReadAsync(http, LedgerLayout.BundleSignature, "text/plain; charset=utf-8")));
+        .Add(FunctionDefinition.Http("bundles-create", "bundles", ["POST"], FunctionAccess.Requires(GovernanceAction.CreateBundle), CreateAsync))
+        .Add(FunctionDefinition.Http("bundles-manifest", "bundles/{hash}", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadBundles), http => ReadAsync(http, LedgerLayout.BundleManifest, "application/json")))
+        .Add(FunctionDefinition.Http("bundles-signature", "bundles/{hash}/signature", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadBundles), http => ReadAsync(http, LedgerLayout.BundleSignature, "text/plain; charset=utf-8")));
 
     /// <summary>The body of <c>POST /api/bundles</c>.</summary>
     public sealed record CreateBundle(
@@ -50,7 +52,10 @@ public sealed partial class BundleApi(LedgerHost ledger, TimeProvider clock) : I
                 catch (FormatException) { return ApiErrors.Result(BundleReason.BadRequest, $"Member '{member.Name}': contentBase64 is not base64."); }
                 members.Add(new BundleMemberInput(member.Role ?? "", member.Name ?? "", member.MediaType ?? "application/octet-stream", content));
             }
-            var actor = request.CreatedBy is { Length: > 0 } by ? by : "anonymous";
+            var actor = CallerIdentity.Of(http).Subject;
+            if (request.CreatedBy is { Length: > 0 } by && by != actor)
+                throw new Governance.GovernanceException(Governance.GovernanceReasons.ActorMismatch,
+                    $"The bundle names '{by}' as its creator, but the token is {actor}'s; nothing was sealed.");
             var now = clock.GetUtcNow();
             var sealedBundle = await new BundleWriter(ledger.Store!, ledger.Signer!).CreateAsync(
                 new BundleRequest(request.EventRef, request.Environment, actor, now, members, request.LedgerIndexes ?? []), writer, http.RequestAborted);

@@ -24,7 +24,7 @@ public sealed class HealthApi(DurableBackend backend, DurableWorker worker, Host
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
 
     public void Register(FunctionRegistry registry)
-        => registry.Add(FunctionDefinition.Http("health", "health", ["GET"], HealthAsync));
+        => registry.Add(FunctionDefinition.Http("health", "health", ["GET"], FunctionAccess.Open("a liveness probe for load balancers and monitors; it carries no secrets and changes nothing"), HealthAsync));
 
     private async Task<IResult> HealthAsync(HttpContext http)
     {

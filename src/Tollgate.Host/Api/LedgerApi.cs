@@ -1,8 +1,11 @@
+using Tollgate.Governance.Identity;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Host.Functions;
 using Tollgate.Host.Hosting;
+using Tollgate.Host.Security;
+using Tollgate.Governance;
 using Tollgate.Ledger;
 using Tollgate.Ledger.Entries;
 using Tollgate.Ledger.Index;
@@ -22,14 +25,14 @@ public sealed class LedgerApi(LedgerHost ledger) : IFunctionModule
     private const int MaxListed = 1000;
 
     public void Register(FunctionRegistry registry) => registry
-        .Add(FunctionDefinition.Http("ledger-append", $"{Route}/entries", ["POST"], AppendAsync))
-        .Add(FunctionDefinition.Http("ledger-entry", $"{Route}/entries/{{index}}", ["GET"], GetEntryAsync))
-        .Add(FunctionDefinition.Http("ledger-entries", $"{Route}/entries", ["GET"], FindEntriesAsync))
-        .Add(FunctionDefinition.Http("ledger-checkpoint", $"{Route}/checkpoint", ["GET"], http => Guard(() => Task.FromResult(Note(ledger.Require().Latest.Note)))))
-        .Add(FunctionDefinition.Http("ledger-checkpoint-at", $"{Route}/checkpoints/{{size}}", ["GET"], GetCheckpointAsync))
-        .Add(FunctionDefinition.Http("ledger-inclusion-proof", $"{Route}/proofs/inclusion", ["GET"], InclusionAsync))
-        .Add(FunctionDefinition.Http("ledger-consistency-proof", $"{Route}/proofs/consistency", ["GET"], ConsistencyAsync))
-        .Add(FunctionDefinition.Http("ledger-verifier-key", $"{Route}/verifier-key", ["GET"], http => Guard(() => Task.FromResult(Note(ledger.Require().VerifierKey + "\n")))));
+        .Add(FunctionDefinition.Http("ledger-append", $"{Route}/entries", ["POST"], FunctionAccess.Requires(GovernanceAction.AppendLedger), AppendAsync))
+        .Add(FunctionDefinition.Http("ledger-entry", $"{Route}/entries/{{index}}", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), GetEntryAsync))
+        .Add(FunctionDefinition.Http("ledger-entries", $"{Route}/entries", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), FindEntriesAsync))
+        .Add(FunctionDefinition.Http("ledger-checkpoint", $"{Route}/checkpoint", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), http => Guard(() => Task.FromResult(Note(ledger.Require().Latest.Note)))))
+        .Add(FunctionDefinition.Http("ledger-checkpoint-at", $"{Route}/checkpoints/{{size}}", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), GetCheckpointAsync))
+        .Add(FunctionDefinition.Http("ledger-inclusion-proof", $"{Route}/proofs/inclusion", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), InclusionAsync))
+        .Add(FunctionDefinition.Http("ledger-consistency-proof", $"{Route}/proofs/consistency", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), ConsistencyAsync))
+        .Add(FunctionDefinition.Http("ledger-verifier-key", $"{Route}/verifier-key", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadLedger), http => Guard(() => Task.FromResult(Note(ledger.Require().VerifierKey + "\n")))));
 
     private Task<IResult> AppendAsync(HttpContext http) => Guard(async () =>
     {
@@ -38,6 +41,9 @@ public sealed class LedgerApi(LedgerHost ledger) : IFunctionModule
         var body = await RequestBody.ReadBytesAsync(http.Request, LedgerEntry.MaxBytes * 2, http.RequestAborted);
         if (body.Refusal is { } refused) return refused;
         var entry = LedgerEntry.Parse(body.Bytes.Span);
+        var caller = CallerIdentity.Of(http);
+        if (entry.Fields.Actor != caller.Subject)
+            throw new GovernanceException(GovernanceReasons.ActorMismatch, $"The entry names '{entry.Fields.Actor}' as its actor, but the token is {caller.Subject}'s; nothing was written.");
         var receipt = await writer.AppendAsync(entry, http.RequestAborted);
         var view = new { receipt.Index, receipt.Key, receipt.LeafHash, receipt.Existing, receipt.TreeSize };
         return receipt.Existing

@@ -1,3 +1,4 @@
+using Tollgate.Governance.Identity;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Durable;
@@ -16,14 +17,14 @@ public sealed class OrchestrationApi(DurableTaskClient client, DurableWorkerOpti
     private const string Route = "orchestrations";
 
     public void Register(FunctionRegistry registry) => registry
-        .Add(FunctionDefinition.Http("orchestrations-start", $"{Route}/{{name}}", ["POST"], StartAsync))
-        .Add(FunctionDefinition.Http("orchestrations-get", $"{Route}/{{id}}", ["GET"], GetAsync))
-        .Add(FunctionDefinition.Http("orchestrations-list", Route, ["GET"], ListAsync))
-        .Add(FunctionDefinition.Http("orchestrations-raise-event", $"{Route}/{{id}}/events/{{eventName}}", ["POST"], RaiseEventAsync))
-        .Add(FunctionDefinition.Http("orchestrations-terminate", $"{Route}/{{id}}/terminate", ["POST"], http => ControlAsync(http, client.TerminateInstanceAsync)))
-        .Add(FunctionDefinition.Http("orchestrations-suspend", $"{Route}/{{id}}/suspend", ["POST"], http => ControlAsync(http, client.SuspendInstanceAsync)))
-        .Add(FunctionDefinition.Http("orchestrations-resume", $"{Route}/{{id}}/resume", ["POST"], http => ControlAsync(http, client.ResumeInstanceAsync)))
-        .Add(FunctionDefinition.Http("orchestrations-purge", $"{Route}/{{id}}", ["DELETE"], PurgeAsync));
+        .Add(FunctionDefinition.Http("orchestrations-start", $"{Route}/{{name}}", ["POST"], FunctionAccess.Requires(GovernanceAction.StartOrchestration), StartAsync))
+        .Add(FunctionDefinition.Http("orchestrations-get", $"{Route}/{{id}}", ["GET"], FunctionAccess.Requires(GovernanceAction.ReadOrchestrations), GetAsync))
+        .Add(FunctionDefinition.Http("orchestrations-list", Route, ["GET"], FunctionAccess.Requires(GovernanceAction.ReadOrchestrations), ListAsync))
+        .Add(FunctionDefinition.Http("orchestrations-raise-event", $"{Route}/{{id}}/events/{{eventName}}", ["POST"], FunctionAccess.Requires(GovernanceAction.ControlOrchestration), RaiseEventAsync))
+        .Add(FunctionDefinition.Http("orchestrations-terminate", $"{Route}/{{id}}/terminate", ["POST"], FunctionAccess.Requires(GovernanceAction.ControlOrchestration), http => ControlAsync(http, client.TerminateInstanceAsync)))
+        .Add(FunctionDefinition.Http("orchestrations-suspend", $"{Route}/{{id}}/suspend", ["POST"], FunctionAccess.Requires(GovernanceAction.ControlOrchestration), http => ControlAsync(http, client.SuspendInstanceAsync)))
+        .Add(FunctionDefinition.Http("orchestrations-resume", $"{Route}/{{id}}/resume", ["POST"], FunctionAccess.Requires(GovernanceAction.ControlOrchestration), http => ControlAsync(http, client.ResumeInstanceAsync)))
+        .Add(FunctionDefinition.Http("orchestrations-purge", $"{Route}/{{id}}", ["DELETE"], FunctionAccess.Requires(GovernanceAction.PurgeOrchestration), PurgeAsync));
 
     private async Task<IResult> StartAsync(HttpContext http)
     {

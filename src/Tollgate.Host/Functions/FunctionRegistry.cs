@@ -29,12 +29,12 @@ public sealed partial class FunctionRegistry
             throw new ArgumentException($"'{function.Name}' is not a valid function name (a letter, then letters, digits, '-' or '_', at most 127).", nameof(function));
         if (Find(function.Name) is not null)
             throw new ArgumentException($"A function named '{function.Name}' is already registered.", nameof(function));
-        Validate(function.Name, function.Trigger);
+        Validate(function.Name, function.Trigger, function.Access);
         _functions.Add(function);
         return this;
     }
 
-    private static void Validate(string name, FunctionTrigger trigger)
+    private static void Validate(string name, FunctionTrigger trigger, FunctionAccess? access)
     {
         switch (trigger)
         {
@@ -43,6 +43,8 @@ public sealed partial class FunctionRegistry
                     throw new ArgumentException($"HTTP function '{name}': the route must be relative (e.g. 'orchestrations/{{id}}'), got '{http.Route}'.", nameof(trigger));
                 if (http.Methods is not { Count: > 0 } || http.Methods.Any(m => !HttpMethods.Contains(m)))
                     throw new ArgumentException($"HTTP function '{name}': methods must be upper-case HTTP methods, got [{string.Join(", ", http.Methods ?? [])}].", nameof(trigger));
+                if (access is null)
+                    throw new ArgumentException($"HTTP function '{name}' declares no access: every endpoint names the action it performs, or why it is open.", nameof(trigger));
                 break;
             case TimerTrigger timer:
                 TimerSchedule.Parse(name, timer);

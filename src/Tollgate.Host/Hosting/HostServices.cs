@@ -11,6 +11,14 @@ using Tollgate.Host.Settings;
 using Tollgate.Host.Standalone;
 using Tollgate.Host.Testing;
 using Tollgate.Workflows;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Tollgate.Governance.Approvals;
+using Tollgate.Governance.AzureStorage;
+using Tollgate.Governance.KillSwitch;
+using Tollgate.Governance.Secrets;
+using Tollgate.Host.GitHub;
+using Tollgate.Host.Security;
 
 namespace Tollgate.Host.Hosting;
 
@@ -22,6 +30,29 @@ public static class HostServices
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton(sp => HostSettings.Load(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>().ContentRootPath));
+
+        // Secrets: every value known to the redactor, which cleans logs, responses and ledger entries of them.
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<HostSettings>();
+            var redactor = new SecretRedactor();
+            foreach (var secret in settings.Storage.SecretValues()) redactor.Register(secret);
+            if (settings.Auth.LocalSigningKey is { } key) redactor.Register(Convert.ToBase64String(key));
+            return redactor;
+        });
+        services.AddSingleton<ISecretStore>(sp => sp.GetRequiredService<HostSettings>().KeyVaultUri is { } vault
+            ? new KeyVaultSecretStore(new SecretClient(vault, new DefaultAzureCredential()), sp.GetRequiredService<SecretRedactor>(),
+                sp.GetRequiredService<ILogger<KeyVaultSecretStore>>())
+            : ActivatorUtilities.CreateInstance<ConfigurationSecretStore>(sp));
+        var loggers = services.Last(descriptor => descriptor.ServiceType == typeof(ILoggerFactory));
+        services.Remove(loggers);
+        services.AddSingleton<ILoggerFactory>(sp => new RedactingLoggerFactory(
+            (ILoggerFactory)(loggers.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, loggers.ImplementationType!)),
+            sp.GetRequiredService<SecretRedactor>()));
+
+        // Who is calling, and what they may do.
+        services.AddTollgateTokens();
+        services.AddSingleton<AccessGuard>();
 
         // The engine: storage, the orchestrations it can run, a worker on the task hub and a client.
         services.AddSingleton(sp => BackendFactory.Create(sp.GetRequiredService<HostSettings>()));
@@ -43,12 +74,34 @@ public static class HostServices
         services.AddSingleton<LedgerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
 
+        // Governance: version maps, gates, approvals, the kill switch.
+        services.AddSingleton<KillSwitchBoard>();
+        services.AddSingleton<IApprovalNotifier, DurableApprovalNotifier>();
+        services.AddSingleton<GovernanceHost>();
+        services.AddSingleton<KillSwitchPropagation>();
+        services.AddHostedService(sp => sp.GetRequiredService<KillSwitchPropagation>());
+
         // The functions, and the standalone drivers of their triggers.
         services.AddSingleton<IFunctionModule, OrchestrationApi>();
         services.AddSingleton<IFunctionModule, HealthApi>();
         services.AddSingleton<IFunctionModule, EngineRetention>();
         services.AddSingleton<IFunctionModule, LedgerApi>();
         services.AddSingleton<IFunctionModule, BundleApi>();
+        services.AddSingleton<IFunctionModule, IdentityApi>();
+        services.AddSingleton<IFunctionModule, VersionMapApi>();
+        services.AddSingleton<IFunctionModule, GateApi>();
+        services.AddSingleton<IFunctionModule, ApprovalApi>();
+        services.AddSingleton<IFunctionModule, KillSwitchApi>();
+        services.AddSingleton<IFunctionModule, ObjectApi>();
+        services.AddSingleton<IFunctionModule>(sp =>
+        {
+            var settings = sp.GetRequiredService<HostSettings>();
+            var github = settings.GitHub is { } app
+                ? new GitHubAppClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, app, sp.GetRequiredService<ISecretStore>(), sp.GetRequiredService<TimeProvider>())
+                : null;
+            return new GitHubProtectionApi(settings, sp.GetRequiredService<GovernanceHost>(), sp.GetRequiredService<ISecretStore>(),
+                sp.GetRequiredService<AccessGuard>(), github, sp.GetRequiredService<ILogger<GitHubProtectionApi>>());
+        });
         services.AddSingleton(sp =>
         {
             var registry = new FunctionRegistry();

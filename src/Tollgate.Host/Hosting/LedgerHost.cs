@@ -9,6 +9,7 @@ using Tollgate.Ledger.Notes;
 using Tollgate.Ledger.Storage;
 using Tollgate.Ledger.Writing;
 using Tollgate.Host.Settings;
+using Tollgate.Governance.Secrets;
 
 namespace Tollgate.Host.Hosting;
 
@@ -17,7 +18,7 @@ namespace Tollgate.Host.Hosting;
 /// as the engine worker does) and closes it on stop. Until it is open, ledger calls answer
 /// LEDGER_UNAVAILABLE and health says so.
 /// </summary>
-public sealed class LedgerHost(HostSettings settings, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class LedgerHost(HostSettings settings, SecretRedactor redactor, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger logger = loggers.CreateLogger<LedgerHost>();
     private readonly CancellationTokenSource stopping = new();
@@ -52,8 +53,13 @@ public sealed class LedgerHost(HostSettings settings, ILoggerFactory loggers) : 
             try
             {
                 var signer = Signer = await LoadSignerAsync(stopping.Token);
+                redactor.RegisterPem(signer.ExportPkcs8Pem());
                 (Store, Index) = await OpenStorageAsync(stopping.Token);
-                var writer = await LedgerWriter.OpenAsync(Store, Index, signer, new LedgerOptions(settings.Ledger.Origin) { FaultInjection = CrashInjection.For(settings.CrashAt) },
+                var writer = await LedgerWriter.OpenAsync(Store, Index, signer, new LedgerOptions(settings.Ledger.Origin)
+                    {
+                        FaultInjection = CrashInjection.For(settings.CrashAt),
+                        Screen = entry => redactor.Finds(entry.Bytes) ? "it carries a secret value, which must never reach the ledger" : null,
+                    },
                     loggers.CreateLogger<LedgerWriter>(), stopping.Token);
                 LastError = null;
                 ready.TrySetResult(writer);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Tollgate.Durable.Worker;
+using Tollgate.Governance.Approvals;
 using Tollgate.Ledger.Writing;
 
 namespace Tollgate.Host.Settings;
@@ -27,6 +28,18 @@ public sealed record HostSettings
 
     /// <summary>The audit ledger's origin and signing key source.</summary>
     public required LedgerSettings Ledger { get; init; }
+
+    /// <summary>How callers authenticate (Entra ID, or local tokens).</summary>
+    public required AuthSettings Auth { get; init; }
+
+    /// <summary><c>Tollgate:Approvals:ChallengeSeconds</c>: how long an approver has between approve and confirm; default 120.</summary>
+    public ApprovalOptions Approvals { get; init; } = ApprovalOptions.Default;
+
+    /// <summary><c>Tollgate:KeyVaultUri</c>: where secrets come from in Azure; unset, they come from local settings and the environment.</summary>
+    public Uri? KeyVaultUri { get; init; }
+
+    /// <summary>The GitHub custom deployment protection rule, when configured.</summary>
+    public GitHubSettings? GitHub { get; init; }
 
     /// <summary><c>TOLLGATE_DATA_DIR</c>: the local data folder (dev signing key); default <c>.data</c> under the content root.</summary>
     public string DataFolder { get; init; } = ".data";
@@ -68,6 +81,15 @@ public sealed record HostSettings
             TaskHub = taskHub,
             DataFolder = dataFolder,
             Ledger = LedgerSettings.Load(configuration, dataFolder),
+            Auth = AuthSettings.Load(configuration),
+            Approvals = new ApprovalOptions(TimeSpan.FromSeconds(Int(configuration, "Tollgate:Approvals:ChallengeSeconds", 120,
+                (int)ApprovalOptions.MinimumTtl.TotalSeconds, (int)ApprovalOptions.MaximumTtl.TotalSeconds))),
+            GitHub = GitHubSettings.Load(configuration),
+            KeyVaultUri = Setting(configuration, "Tollgate:KeyVaultUri") is { } vaultText
+                ? Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps
+                    ? vault
+                    : throw new InvalidOperationException($"Tollgate:KeyVaultUri '{vaultText}' is not an https URI (e.g. https://my-vault.vault.azure.net/).")
+                : null,
             PartitionCount = Int(configuration, $"{durable}:storageProvider:partitionCount", 4, 1, 100),
             // "" is a valid route prefix (routes at the root), as in Azure Functions.
             RoutePrefix = (configuration[FunctionsConfiguration.HostJsonPrefix + ":extensions:http:routePrefix"] ?? "api").Trim().Trim('/'),

@@ -53,6 +53,11 @@ public sealed class StorageSetting
         return text;
     }
 
+    /// <summary>The secret parts of the connection string (account key, SAS), for the redactor; none for in-memory.</summary>
+    public IEnumerable<string> SecretValues() => _connectionString is null
+        ? []
+        : Parts(_connectionString).Where(part => part.Key is "AccountKey" or "SharedAccessSignature" && part.Value.Length > 0).Select(part => part.Value);
+
     public override string ToString() => Describe();
 
     private static Dictionary<string, string> Parts(string connectionString)

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tollgate.Durable;
+using Tollgate.Governance;
 using Tollgate.Host.Api;
+using Tollgate.Host.Security;
+using Tollgate.Ledger;
 using Tollgate.Host.Functions;
 using Tollgate.Host.Settings;
 
@@ -29,9 +32,28 @@ public static class HttpTriggerRoutes
     {
         try
         {
+            if (function.Access is RequiresAction { Action: var action }
+                && await http.RequestServices.GetRequiredService<AccessGuard>().CheckAsync(http, action) is { } denied)
+            {
+                await denied.ExecuteAsync(http);
+                return;
+            }
             await function.Handler(new FunctionContext(function.Name, new HttpInput(http), http.RequestServices, http.RequestAborted));
         }
         catch (DurableClientException refused) when (!http.Response.HasStarted)
+        {
+            await ApiErrors.Result(refused).ExecuteAsync(http);
+        }
+        catch (GovernanceException refused) when (!http.Response.HasStarted)
+        {
+            var status = ApiErrors.StatusFor(refused.Reason);
+            var answer = status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+                ? await http.RequestServices.GetRequiredService<AccessGuard>().DenyAsync(http, function.Name, refused.Reason, status, refused.Message,
+                    http.Items.ContainsKey("tollgate.caller") ? CallerIdentity.Of(http).Subject : null)
+                : ApiErrors.Result(refused);
+            await answer.ExecuteAsync(http);
+        }
+        catch (LedgerException refused) when (!http.Response.HasStarted)
         {
             await ApiErrors.Result(refused).ExecuteAsync(http);
         }

@@ -21,13 +21,20 @@ public static class LedgerKinds
          Text("evaluation_id"), List("checks")]);
 
     public static readonly LedgerKind Approval = new("approval", "a step of a two-step, four-eyes approval",
-        [Text("approval_id"), OneOf("step", "REQUEST", "CONFIRM", "REJECT", "WITHDRAW"), Text("subject_ref")]);
+        [Text("approval_id"), OneOf("step", "REQUEST", "CHALLENGE", "CONFIRM", "VETO", "RETURN", "RESUBMIT", "WITHDRAW"), Text("subject_ref")]);
+
+    public static readonly LedgerKind VersionMap = new("version_map", "a version map registered under its content hash (docs, policy, model, config, code)",
+        [Text("map_id"), Map("map")]);
 
     public static readonly LedgerKind VersionMapSwitch = new("version_map_switch", "the Active Version Map pointer moved (activation or rollback)",
-        [OneOf("action", "ACTIVATE", "ROLLBACK"), TextOrNull("from_map"), Text("to_map"), Text("config_version"), Text("reason"), Text("approver")]);
+        [OneOf("action", "ACTIVATE", "ROLLBACK"), TextOrNull("from_map"), Text("to_map"), Text("config_version"), Text("reason"), Text("operator"),
+         TextOrNull("approver")]);
 
     public static readonly LedgerKind KillSwitch = new("kill_switch", "the kill switch was engaged or released",
-        [OneOf("state", "ENGAGED", "RELEASED"), Text("scope"), List("reason_codes")]);
+        [OneOf("state", "ENGAGED", "RELEASED"), Text("scope"), Text("reason"), List("reason_codes")]);
+
+    public static readonly LedgerKind AccessDenied = new("access_denied", "a refused call: who tried what, and why it was refused",
+        [Text("action"), Text("route"), Text("reason_code"), OneOf("status", "401", "403")]);
 
     public static readonly LedgerKind OrderPath = new("order_path", "a pre-, in- or post-execution log of one order intent",
         [OneOf("phase", "PRE", "IN", "POST"), Text("intent_id"), Text("step")]);
@@ -45,7 +52,7 @@ public static class LedgerKinds
         [Text("manifest_sha256"), Text("event_ref")]);
 
     public static readonly IReadOnlyList<LedgerKind> All =
-        [DeployEvent, GateResult, Approval, VersionMapSwitch, KillSwitch, OrderPath, Incident, ChecklistResult, Evidence, Bundle];
+        [DeployEvent, GateResult, Approval, VersionMap, VersionMapSwitch, KillSwitch, AccessDenied, OrderPath, Incident, ChecklistResult, Evidence, Bundle];
 
     public static LedgerKind? Find(string name) => All.FirstOrDefault(kind => kind.Name == name);
 

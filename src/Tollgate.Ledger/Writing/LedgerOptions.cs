@@ -1,3 +1,5 @@
+using Tollgate.Ledger.Entries;
+
 namespace Tollgate.Ledger.Writing;
 
 /// <summary>How a writer batches and signs.</summary>
@@ -26,6 +28,12 @@ public sealed record LedgerOptions
     /// covered by the next). Bounds signing and verification work under load. Zero: one per block.
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Refuses entries that must never be recorded: returns why, or null to let the entry through. The host screens
+    /// for secret values this way, so no path into the ledger can carry one. Null: nothing is screened.
+    /// </summary>
+    public Func<LedgerEntry, string?>? Screen { get; init; }
 
     /// <summary>
     /// Called at the writer's named crash points (<see cref="LedgerFaultPoints"/>); the crash tests use it to stop

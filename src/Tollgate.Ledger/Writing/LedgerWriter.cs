@@ -91,11 +91,13 @@ public sealed class LedgerWriter : ILedgerReader, IAsyncDisposable
 
     /// <summary>Appends <paramref name="entry"/>, or returns where its key already is.</summary>
     /// <exception cref="LedgerException">
-    /// <see cref="LedgerReason.KeyConflict"/> when the key holds different content; <see cref="LedgerReason.Unavailable"/>
+    /// <see cref="LedgerReason.KeyConflict"/> when the key holds different content; <see cref="LedgerReason.Screened"/> when
+    /// <see cref="LedgerOptions.Screen"/> refuses it; <see cref="LedgerReason.Unavailable"/>
     /// when storage kept failing (the entry may be stored; appending again is safe); <see cref="LedgerReason.Closed"/>.
     /// </exception>
     public Task<AppendReceipt> AppendAsync(LedgerEntry entry, CancellationToken cancellationToken = default)
     {
+        if (options.Screen?.Invoke(entry) is { } refusal) throw new LedgerException(LedgerReason.Screened, $"Entry '{entry.Key}' was refused: {refusal}; nothing was written.");
         var keyHash = LedgerState.KeyHash(entry.Key);
         var leaf = Rfc9162Hasher.HashLeaf(entry.Bytes);
         PendingAppend pending;

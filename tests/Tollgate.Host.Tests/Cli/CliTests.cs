@@ -25,6 +25,7 @@ public sealed class CliTests : IAsyncLifetime
         var context = new CliContext(output, error, endpoint => new HttpClient(_host.Server.CreateHandler()) { BaseAddress = endpoint })
         {
             PollInterval = TimeSpan.FromMilliseconds(20),
+            TokenFromEnvironment = _host.Tokens.For(HostFactory.DefaultSubject, Governance.Identity.Role.Operator, Governance.Identity.Role.Admin),
         };
         var exitCode = await TollgateCli.RunAsync(["--endpoint", "http://localhost", .. args], context);
         return new Run(exitCode, output.ToString(), error.ToString());

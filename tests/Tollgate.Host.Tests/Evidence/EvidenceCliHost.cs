@@ -61,7 +61,13 @@ public abstract class EvidenceCliHost : IAsyncLifetime
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var context = new CliContext(output, error, endpoint => new HttpClient(host.Server.CreateHandler()) { BaseAddress = endpoint });
+        // The run is whoever --actor names (the host refuses an entry in someone else's name), else the default tester.
+        var actorAt = Array.IndexOf(args, "--actor");
+        var subject = actorAt >= 0 && actorAt + 1 < args.Length ? args[actorAt + 1] : HostFactory.DefaultSubject;
+        var context = new CliContext(output, error, endpoint => new HttpClient(host.Server.CreateHandler()) { BaseAddress = endpoint })
+        {
+            TokenFromEnvironment = host.Tokens.For(subject, Governance.Identity.Role.Operator, Governance.Identity.Role.Pipeline),
+        };
         var exitCode = await TollgateCli.RunAsync(["--endpoint", "http://localhost", "evidence", .. args], context);
         return new Run(exitCode, output.ToString(), error.ToString());
     }
@@ -92,8 +98,12 @@ public abstract class EvidenceCliHost : IAsyncLifetime
         return (body.GetProperty("index").GetInt64(), body.GetProperty("entry"));
     }
 
-    protected Task<HttpResponseMessage> AppendAsync(Tollgate.Ledger.Entries.LedgerEntry entry) =>
-        http.PostAsync("/api/ledger/entries", LedgerEntries.Body(entry));
+    /// <summary>Appends as the entry's own actor (the host records nothing in someone else's name).</summary>
+    protected async Task<HttpResponseMessage> AppendAsync(Tollgate.Ledger.Entries.LedgerEntry entry)
+    {
+        using var asActor = host.As(entry.Fields.Actor, Governance.Identity.Role.Operator);
+        return await asActor.PostAsync("/api/ledger/entries", LedgerEntries.Body(entry));
+    }
 
     /// <summary>Asserts the run exited <paramref name="exitCode"/>, printed its verdict, and recorded it as the one entry of the ledger.</summary>
     protected async Task<JsonElement> AssertRecordedOnceAsync(Run run, int exitCode, string check)

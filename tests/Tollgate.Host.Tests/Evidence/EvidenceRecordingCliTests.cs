@@ -29,12 +29,12 @@ public sealed class EvidenceRecordingCliTests : EvidenceCliHost
     }
 
     [Fact]
-    public async Task By_default_the_actor_is_the_os_user_and_the_correlation_names_the_check()
+    public async Task By_default_the_actor_is_the_tokens_subject_and_the_correlation_names_the_check()
     {
         var run = await EvidenceAsync(WalArgs());
         await AssertRecordedOnceAsync(run, 0, EvidenceChecks.WalRecovery);
         var (_, entry) = await EntryAsync(run.Key);
-        Assert.StartsWith("cli:", entry.GetProperty("actor").GetString());
+        Assert.Equal(Support.HostFactory.DefaultSubject, entry.GetProperty("actor").GetString());
         Assert.Equal("evidence-dr.wal_recovery", entry.GetProperty("correlation_id").GetString());
         Assert.Null(entry.GetProperty("environment").GetString());
     }

@@ -21,7 +21,7 @@ public sealed class FunctionRegistryTests
     [Fact]
     public async Task Http_routes_come_from_the_registry_so_a_registry_only_function_is_reachable()
     {
-        var echo = FunctionDefinition.Http("test-echo", "test/echo/{word}", ["GET", "PUT"],
+        var echo = FunctionDefinition.Http("test-echo", "test/echo/{word}", ["GET", "PUT"], FunctionAccess.Requires(Tollgate.Governance.Identity.GovernanceAction.ReadLedger),
             http => Task.FromResult(Results.Json(new { word = http.Request.RouteValues["word"] })));
         await using var host = new HostFactory().WithFunctions(new ExtraFunctions(echo));
         var http = host.Http();
@@ -73,11 +73,14 @@ public sealed class FunctionRegistryTests
     [Fact]
     public void Names_are_unique_case_insensitively_and_triggers_are_checked()
     {
-        var registry = new FunctionRegistry().Add(new FunctionDefinition("a-function", new HttpTrigger("a", ["GET"]), Nothing));
-        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("A-Function", new HttpTrigger("b", ["GET"]), Nothing)));
-        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad name!", new HttpTrigger("c", ["GET"]), Nothing)));
-        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("abs-route", new HttpTrigger("/api/x", ["GET"]), Nothing)));
-        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad-method", new HttpTrigger("x", ["get"]), Nothing)));
+        var open = FunctionAccess.Open("a test");
+        var registry = new FunctionRegistry().Add(new FunctionDefinition("a-function", new HttpTrigger("a", ["GET"]), Nothing, open));
+        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("A-Function", new HttpTrigger("b", ["GET"]), Nothing, open)));
+        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad name!", new HttpTrigger("c", ["GET"]), Nothing, open)));
+        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("abs-route", new HttpTrigger("/api/x", ["GET"]), Nothing, open)));
+        Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad-method", new HttpTrigger("x", ["get"]), Nothing, open)));
+        var unguarded = Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("unguarded", new HttpTrigger("y", ["GET"]), Nothing)));
+        Assert.Contains("declares no access", unguarded.Message);
         Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad-queue", new QueueTrigger("Upper_Case"), Nothing)));
         Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition("bad-stream", new StreamTrigger("s", "$Default", 0), Nothing)));
         registry.Add(new FunctionDefinition("ticks", new TimerTrigger("*/5 * * * * *", "Asia/Taipei"), Nothing))

@@ -46,13 +46,14 @@ public sealed class LedgerCliTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
     /// <summary>A command that goes through the host (bundle create), against the in-process server.</summary>
     private Task<Run> ThroughHostAsync(params string[] args) =>
-        RunAsync(endpoint => new HttpClient(host.Server.CreateHandler()) { BaseAddress = endpoint }, ["--endpoint", "http://localhost", .. args]);
+        RunAsync(endpoint => new HttpClient(host.Server.CreateHandler()) { BaseAddress = endpoint }, ["--endpoint", "http://localhost", .. args],
+            host.Tokens.For(HostFactory.DefaultSubject, Governance.Identity.Role.Operator));
 
-    private static async Task<Run> RunAsync(Func<Uri, HttpClient> client, string[] args)
+    private static async Task<Run> RunAsync(Func<Uri, HttpClient> client, string[] args, string? token = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exitCode = await TollgateCli.RunAsync(args, new CliContext(output, error, client));
+        var exitCode = await TollgateCli.RunAsync(args, new CliContext(output, error, client) { TokenFromEnvironment = token });
         return new Run(exitCode, output.ToString(), error.ToString());
     }
 

@@ -32,7 +32,7 @@ internal static partial class Processes
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         // Nothing from the test's own environment decides where the child stores or listens.
-        foreach (var key in new[] { "AzureWebJobsStorage", "ASPNETCORE_URLS", "FUNCTIONS_CUSTOMHANDLER_PORT", "TOLLGATE_ENDPOINT", "TOLLGATE_CRASH_AT", "TOLLGATE_TEST_WORKFLOWS" })
+        foreach (var key in new[] { "AzureWebJobsStorage", "ASPNETCORE_URLS", "FUNCTIONS_CUSTOMHANDLER_PORT", "TOLLGATE_ENDPOINT", "TOLLGATE_CRASH_AT", "TOLLGATE_TEST_WORKFLOWS", "TOLLGATE_TOKEN", "Tollgate__Auth__LocalSigningKey" })
             info.Environment.Remove(key);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             info.Environment[key] = value;

@@ -6,10 +6,18 @@ namespace Tollgate.Host.Tests.Process;
 /// <summary>The built host started as a process on a free port, and the built CLI against it.</summary>
 public sealed class RealProcessTests
 {
-    private static readonly Dictionary<string, string?> InMemory = new() { ["AzureWebJobsStorage"] = "in-memory" };
+    private static readonly Support.TestTokens Tokens = new();
+
+    private static readonly Dictionary<string, string?> InMemory = new()
+    {
+        ["AzureWebJobsStorage"] = "in-memory",
+        ["Tollgate__Auth__LocalSigningKey"] = Tokens.KeyBase64,
+    };
+
+    private static readonly string OperatorToken = Tokens.For("tester", Governance.Identity.Role.Operator);
 
     private static Task<Processes.Result> TollgateAsync(string endpoint, params string[] args)
-        => Processes.RunAsync(Processes.Dotnet(Processes.CliDll, ["--endpoint", endpoint, .. args]), TimeSpan.FromSeconds(60));
+        => Processes.RunAsync(Processes.Dotnet(Processes.CliDll, ["--endpoint", endpoint, "--token", OperatorToken, .. args]), TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task The_CLI_starts_and_waits_for_EngineTour_on_a_real_host()
@@ -52,6 +60,7 @@ public sealed class RealProcessTests
             ["TOLLGATE_LEASE_SECONDS"] = "6",
         });
         using var http = new HttpClient { BaseAddress = new Uri(host.Endpoint) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OperatorToken);
         var health = await http.GetFromJsonAsync<JsonElement>("/api/health");
         Assert.Equal("probe-host", health.GetProperty("hostId").GetString());
 

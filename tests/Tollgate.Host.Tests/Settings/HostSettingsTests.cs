@@ -12,7 +12,12 @@ public sealed class HostSettingsTests : IDisposable
 
     private IConfiguration Configuration(Dictionary<string, string?>? overrides = null)
     {
-        var builder = new ConfigurationBuilder().AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
+        // A local token key is the one setting every host needs besides storage; tests give one that files can override.
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tollgate:Auth:LocalSigningKey"] = Convert.ToBase64String(new byte[32]),
+        });
+        builder.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         builder.AddFunctionsSettings(_root);
         return builder.Build();
     }

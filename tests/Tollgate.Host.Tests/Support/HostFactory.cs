@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tollgate.Governance.Identity;
 using Tollgate.Host.Functions;
 
 namespace Tollgate.Host.Tests.Support;
@@ -14,15 +15,27 @@ namespace Tollgate.Host.Tests.Support;
 /// </summary>
 public sealed class HostFactory : WebApplicationFactory<Program>
 {
-    private readonly Dictionary<string, string?> _settings = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["AzureWebJobsStorage"] = "in-memory",
-        // The ledger's dev signing key is created here, not in the source tree.
-        ["TOLLGATE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "tollgate-host-tests", Guid.NewGuid().ToString("N")),
-    };
+    private readonly Dictionary<string, string?> _settings;
     private readonly List<IFunctionModule> _modules = new();
 
+    public HostFactory()
+    {
+        _settings = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["AzureWebJobsStorage"] = "in-memory",
+            // The ledger's dev signing key is created here, not in the source tree.
+            ["TOLLGATE_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "tollgate-host-tests", Guid.NewGuid().ToString("N")),
+            ["Tollgate:Auth:LocalSigningKey"] = Tokens.KeyBase64,
+        };
+    }
+
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Issues tokens the host accepts (signed with its local key).</summary>
+    public TestTokens Tokens { get; } = new();
+
+    /// <summary>Who <see cref="Http()"/> calls as: an operator who may also administer and act as CI (not a Trader, not an Auditor).</summary>
+    public const string DefaultSubject = "tester";
 
     public HostFactory With(string key, string? value)
     {
@@ -47,8 +60,22 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>A client for the in-process server (starts it).</summary>
-    public HttpClient Http() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>A client for the in-process server (starts it), calling as <see cref="DefaultSubject"/> (Operator, Admin, Pipeline).</summary>
+    public HttpClient Http() => Http(Tokens.For(DefaultSubject, Role.Operator, Role.Admin, Role.Pipeline));
+
+    /// <summary>A client calling with <paramref name="token"/> (null: no Authorization header).</summary>
+    public HttpClient Http(string? token)
+    {
+        var client = Anonymous();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client calling as <paramref name="subject"/> with <paramref name="roles"/>.</summary>
+    public HttpClient As(string subject, params Role[] roles) => Http(Tokens.For(subject, roles));
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 }
 
 /// <summary>Every log entry of a host, with its exception, as text.</summary>

@@ -34,9 +34,12 @@ internal static class LedgerTestKit
         "approval" => new JsonObject { ["approval_id"] = "ap-1", ["step"] = "REQUEST", ["subject_ref"] = "avm-2" },
         "version_map_switch" => new JsonObject
         {
-            ["action"] = "ACTIVATE", ["from_map"] = null, ["to_map"] = "avm-2", ["config_version"] = "cfg-7", ["reason"] = "release", ["approver"] = "ap-9",
+            ["action"] = "ACTIVATE", ["from_map"] = null, ["to_map"] = "avm-2", ["config_version"] = "cfg-7", ["reason"] = "release",
+            ["operator"] = "operator-7", ["approver"] = "trader-2",
         },
-        "kill_switch" => new JsonObject { ["state"] = "ENGAGED", ["scope"] = "ALL", ["reason_codes"] = new JsonArray("RISK_LIMIT") },
+        "version_map" => new JsonObject { ["map_id"] = "vm-1", ["map"] = new JsonObject { ["code"] = "c0ffee" } },
+        "kill_switch" => new JsonObject { ["state"] = "ENGAGED", ["scope"] = "ALL", ["reason"] = "drill", ["reason_codes"] = new JsonArray("RISK_LIMIT") },
+        "access_denied" => new JsonObject { ["action"] = "SwitchVersionMap", ["route"] = "POST /api/x", ["reason_code"] = "AUTH_ROLE_DENIED", ["status"] = "403" },
         "order_path" => new JsonObject { ["phase"] = "PRE", ["intent_id"] = "oi-1", ["step"] = "risk-check" },
         "incident" => new JsonObject { ["incident_id"] = "inc-1", ["class"] = "INC-EXE", ["severity"] = "P1", ["summary"] = "fill mismatch" },
         "checklist_result" => new JsonObject { ["checklist"] = "PRE_SESSION", ["item_id"] = "pre-3", ["result"] = "PASS", ["reason_codes"] = new JsonArray() },

@@ -1,0 +1,39 @@
+namespace Tollgate.Governance.Identity;
+
+/// <summary>Everything a caller can ask Tollgate to do, each guarded by <see cref="RoleMatrix"/>.</summary>
+public enum GovernanceAction
+{
+    ReadOrchestrations,
+    StartOrchestration,
+    ControlOrchestration,
+    PurgeOrchestration,
+
+    ReadLedger,
+    AppendLedger,
+    ReadBundles,
+    CreateBundle,
+    StoreObject,
+
+    ReadVersionMaps,
+    RegisterVersionMap,
+    SwitchVersionMap,
+    RollbackVersionMap,
+
+    ReadGates,
+    EvaluateGate,
+
+    ReadApprovals,
+    RequestApproval,
+    DecideApproval,
+    WithdrawApproval,
+
+    ReadKillSwitch,
+    EngageKillSwitch,
+    ReleaseKillSwitch,
+    PreflightKillSwitch,
+
+    ReadSettings,
+
+    /// <summary>Asks who the token says the caller is (every role may).</summary>
+    Identify,
+}

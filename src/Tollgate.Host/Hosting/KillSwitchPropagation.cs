@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tollgate.Durable.Worker;
+using Tollgate.Governance.Environments;
+using Tollgate.Host.Settings;
+
+namespace Tollgate.Host.Hosting;
+
+/// <summary>
+/// Gets a kill-switch change to every host instance at once. The host that made the change pushes a hint to every
+/// other live host (<c>POST /api/kill-switch/notify</c>), which re-reads the switch from storage: a push, so a
+/// change is seen in milliseconds, and a hint, so a forged one can make a host read, never change. Hosts find each
+/// other in the <c>&lt;hub&gt;Peers</c> table, where each keeps its loopback address fresh. Every host also re-reads
+/// every environment each second, which covers a missed push, a host that joined late, and Azure, where instances
+/// have no address of their own.
+/// </summary>
+public sealed class KillSwitchPropagation(
+    HostSettings settings, GovernanceHost governance, DurableWorker worker, IServer server, IHostApplicationLifetime lifetime,
+    ILogger<KillSwitchPropagation> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PeerWindow = TimeSpan.FromSeconds(20);
+
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(1) };
+    private volatile string[] peers = [];
+    private string? address;
+
+    /// <summary>Tells every other live host to re-read <paramref name="environment"/>; never fails the caller.</summary>
+    public async Task PushAsync(DeploymentEnvironment environment)
+    {
+        await Task.WhenAll(peers.Select(async peer =>
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(new Uri(new Uri(peer), $"{settings.RoutePrefix}/kill-switch/notify"),
+                    new { environment = environment.ToString() });
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                logger.LogDebug("Kill-switch push to {Peer} failed ({Error}); its poll will catch up", peer, e.Message);
+            }
+        }));
+    }
+
+    /// <summary>Another host says <paramref name="environment"/> changed: read it now.</summary>
+    public Task HintAsync(DeploymentEnvironment environment) => governance.KillSwitch.RefreshAsync(environment, CancellationToken.None);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        try { await started.Task.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
+        address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(url => url.Contains("127.0.0.1", StringComparison.Ordinal));
+        var peerTable = settings.Storage.IsInMemory ? null : new TableServiceClient(settings.Storage.ConnectionString).GetTableClient(settings.TaskHub + "Peers");
+        var lastHeartbeat = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (peerTable is not null && DateTimeOffset.UtcNow - lastHeartbeat >= HeartbeatInterval)
+            {
+                try
+                {
+                    await HeartbeatAsync(peerTable, stoppingToken);
+                    lastHeartbeat = DateTimeOffset.UtcNow;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogDebug("Kill-switch peer heartbeat failed: {Error}", e.Message);
+                }
+            }
+            foreach (var environment in EnvironmentCatalog.All)
+            {
+                try { await governance.KillSwitch.RefreshAsync(environment, stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogDebug("Kill-switch poll of {Environment} failed: {Error}", environment, e.Message);
+                }
+            }
+            try { await Task.Delay(PollInterval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Keeps this host's address fresh and learns the others'. The table is a discovery cache, not governed state.</summary>
+    private async Task HeartbeatAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        if (address is not null)
+            await table.UpsertEntityAsync(new TableEntity("peers", worker.HostId) { ["Url"] = address, ["Seen"] = DateTimeOffset.UtcNow },
+                TableUpdateMode.Replace, cancellationToken);
+        var since = DateTimeOffset.UtcNow - PeerWindow;
+        var found = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"peers"} and Seen ge {since}"),
+                           cancellationToken: cancellationToken))
+        {
+            if (row.RowKey != worker.HostId && row.GetString("Url") is { } url) found.Add(url);
+        }
+        peers = [.. found];
+    }
+
+    public override void Dispose()
+    {
+        http.Dispose();
+        base.Dispose();
+    }
+}

@@ -16,37 +16,37 @@ using Tollgate.Ledger.Entries;
 namespace Tollgate.Governance.Gates;
 
 /// <summary>
-/// Evaluates release gates and records every evaluation as a <c>gate_result</c> ledger entry before answering. The
-/// evaluations of one gate for one release form an audited stream, so the latest one is that gate's standing
-/// verdict for the release, which approvals of the release respect.
+/// Evaluates release gates and records every evaluation as a <c>gate_result</c> ledger entry before answering, then
+/// as a row in its gate and release's partition, newest first, so the latest one is that gate's standing verdict
+/// for the release, which approvals of the release respect. Evaluations never wait on one another.
 /// </summary>
+/// <remarks>
+/// A host that stops between the ledger entry and the row leaves that evaluation out of the standing verdict (the
+/// previous one stands until the next evaluation); reading it by id still finds it in the ledger. The caller never
+/// got its answer in that case, so CI evaluates again.
+/// </remarks>
 public sealed partial class GateService(
     GovernanceTable table, IAuditLog audit, VersionMapService versionMaps, IContentStore content, KillSwitchService killSwitch,
     ApprovalOptions approvalOptions, TimeProvider clock) : IGateVerdicts
 {
+    private readonly RecentlyVerified verified = new(clock);
+
     public async Task<GateEvaluation> EvaluateAsync(Principal caller, GateName gate, GateRequest request, CancellationToken cancellationToken)
     {
         EnvironmentPolicy.CheckActor(caller, request.Environment);
-        var context = new GateContext(request, versionMaps, audit, content, killSwitch, approvalOptions);
+        var context = new GateContext(request, versionMaps, audit, content, killSwitch, approvalOptions, verified);
         var checks = new List<CheckResult>();
         foreach (var check in GateCatalog.Of(gate)) checks.Add(await check.EvaluateAsync(context, cancellationToken));
         var verdict = GateNames.Combine(checks);
-        var stream = Stream(gate, request.ReleaseId);
-        for (var attempt = 0; ; attempt++)
-        {
-            var latest = await stream.LatestAsync(cancellationToken);
-            var sequence = (latest?.Sequence ?? 0) + 1;
-            var id = EvaluationId(gate, request.ReleaseId, sequence);
-            try
-            {
-                var record = await stream.AppendAsync(sequence - 1, key => Entry(key, caller, gate, verdict, checks, request, id, clock.GetUtcNow()), cancellationToken);
-                return Evaluation(gate, record);
-            }
-            catch (StreamConflictException) when (attempt < 5)
-            {
-                // Another evaluation of the same gate and release landed first; this one is simply the next.
-            }
-        }
+        // Evaluations never wait for each other: each has its own id, newest first in its gate and release's partition.
+        var at = clock.GetUtcNow();
+        var row = $"{(DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var id = $"eval-{GateNames.Of(gate)}-{ReleaseHash(request.ReleaseId)}-{row}";
+        var entry = Entry(LedgerKey(id), caller, gate, verdict, checks, request, id, at);
+        var receipt = await audit.AppendAsync(entry, cancellationToken);
+        await table.TryInsertAsync(Partition(gate, request.ReleaseId), row, JsonSerializer.Serialize(new EvaluationRow(Encoding.UTF8.GetString(entry.Bytes), receipt.Index)),
+            cancellationToken);
+        return Evaluation(gate, entry, receipt.Index);
     }
 
     /// <exception cref="GovernanceException"><see cref="GovernanceReasons.EvaluationNotFound"/>.</exception>
@@ -55,10 +55,11 @@ public sealed partial class GateService(
         var match = EvaluationIdPattern().Match(evaluationId);
         if (!match.Success) throw NotFound(evaluationId);
         var gate = GateNames.Parse(match.Groups[1].Value);
-        var sequence = long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
-        var stream = new AuditedStream(table, audit, $"gate-{match.Groups[1].Value}-{match.Groups[2].Value}");
-        var records = await stream.ReadAsync(int.MaxValue, cancellationToken);
-        return records.FirstOrDefault(record => record.Sequence == sequence) is { } found ? Evaluation(gate, found) : throw NotFound(evaluationId);
+        if (await table.GetAsync($"gate-{match.Groups[1].Value}-{match.Groups[2].Value}", match.Groups[3].Value, cancellationToken) is { } row)
+            return Read(gate, row);
+        // In the ledger but not in the table (the host stopped between the two writes): the ledger is the record.
+        if (audit.Find(LedgerKey(evaluationId)) is { } index) return Evaluation(gate, await audit.ReadAsync(index, cancellationToken), index);
+        throw NotFound(evaluationId);
     }
 
     /// <summary>Each gate's latest verdict for the release (gates never evaluated for it are absent).</summary>
@@ -67,23 +68,30 @@ public sealed partial class GateService(
         var standing = new List<StandingVerdict>();
         foreach (var gate in GateNames.All)
         {
-            if (await Stream(gate, releaseId).LatestAsync(cancellationToken) is not { } latest) continue;
-            var evaluation = Evaluation(gate, latest);
+            if ((await table.QueryAsync(Partition(gate, releaseId), "", 1, cancellationToken)).FirstOrDefault() is not { } latest) continue;
+            var evaluation = Read(gate, latest);
             standing.Add(new StandingVerdict(GateNames.Of(gate), GateNames.Of(evaluation.Verdict), evaluation.EvaluationId,
                 [.. evaluation.Checks.SelectMany(check => check.ReasonCodes).Distinct()]));
         }
         return standing;
     }
 
-    private AuditedStream Stream(GateName gate, string releaseId) => new(table, audit, $"gate-{GateNames.Of(gate)}-{ReleaseHash(releaseId)}");
+    private static string Partition(GateName gate, string releaseId) => $"gate-{GateNames.Of(gate)}-{ReleaseHash(releaseId)}";
+
+    private static string LedgerKey(string evaluationId) => $"gate:{evaluationId}";
 
     private static string ReleaseHash(string releaseId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(releaseId)))[..16];
 
-    private static string EvaluationId(GateName gate, string releaseId, long sequence) =>
-        $"eval-{GateNames.Of(gate)}-{ReleaseHash(releaseId)}-{sequence.ToString(CultureInfo.InvariantCulture)}";
-
     private static GovernanceException NotFound(string id) =>
         new(GovernanceReasons.EvaluationNotFound, $"No gate evaluation has id '{Requests.RequestObject.Printable(id)}'.");
+
+    private static GateEvaluation Read(GateName gate, StoredRecord row)
+    {
+        var stored = JsonSerializer.Deserialize<EvaluationRow>(row.Json) ?? throw new InvalidDataException($"Gate row {row.Partition}/{row.Row} is empty.");
+        return Evaluation(gate, LedgerEntry.Parse(Encoding.UTF8.GetBytes(stored.Entry)), stored.Index);
+    }
+
+    private sealed record EvaluationRow(string Entry, long Index);
 
     private static LedgerEntry Entry(string key, Principal caller, GateName gate, GateVerdict verdict, IReadOnlyList<CheckResult> checks,
         GateRequest request, string evaluationId, DateTimeOffset at)
@@ -116,9 +124,9 @@ public sealed partial class GateService(
             [.. new[] { request.ReleaseId, request.VersionMapId }.OfType<string>()]), payload);
     }
 
-    private static GateEvaluation Evaluation(GateName gate, StreamRecord record)
+    private static GateEvaluation Evaluation(GateName gate, LedgerEntry entry, long ledgerIndex)
     {
-        var payload = record.Payload;
+        var payload = JsonDocument.Parse(entry.Bytes).RootElement.GetProperty("payload");
         var checks = payload.GetProperty("checks").EnumerateArray().Select(check => new CheckResult(
             check.GetProperty("id").GetString()!,
             check.GetProperty("verdict").GetString() switch
@@ -130,7 +138,7 @@ public sealed partial class GateService(
             },
             [.. check.GetProperty("reason_codes").EnumerateArray().Select(code => code.GetString()!)],
             check.GetProperty("detail").GetString()!)).ToList();
-        var request = new GateRequest(EnvironmentCatalog.Parse(record.Entry.Fields.Environment), payload.GetProperty("release_id").GetString()!,
+        var request = new GateRequest(EnvironmentCatalog.Parse(entry.Fields.Environment), payload.GetProperty("release_id").GetString()!,
             payload.GetProperty("version_map_id").ValueKind == JsonValueKind.String ? payload.GetProperty("version_map_id").GetString() : null,
             payload.GetProperty("document_index") is { ValueKind: JsonValueKind.Array } index
                 ? [.. index.EnumerateArray().Select(document => new IndexedDocument(document.GetProperty("doc_key").GetString()!,
@@ -140,9 +148,9 @@ public sealed partial class GateService(
                 ? [.. codes.EnumerateArray().Select(code => new VetoCode(code.GetProperty("code").GetString()!, code.GetProperty("description").GetString()!))]
                 : null);
         return new GateEvaluation(payload.GetProperty("evaluation_id").GetString()!, gate, GateNames.Combine(checks), checks, request,
-            record.Entry.Fields.Actor, record.Entry.Fields.Time, record.LedgerIndex);
+            entry.Fields.Actor, entry.Fields.Time, ledgerIndex);
     }
 
-    [GeneratedRegex("^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([1-9][0-9]{0,9})$")]
+    [GeneratedRegex("^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([0-9]{19}[0-9a-f]{8})$")]
     private static partial Regex EvaluationIdPattern();
 }

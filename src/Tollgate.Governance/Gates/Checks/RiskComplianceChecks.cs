@@ -5,12 +5,15 @@ namespace Tollgate.Governance.Gates.Checks;
 /// <summary>Checks an object named by a <c>sha256:</c> digest is in the content store with exactly those bytes.</summary>
 internal static class StoredObjects
 {
-    public static async Task<string?> ProblemAsync(IContentStore store, string digest, CancellationToken cancellationToken)
+    public static async Task<string?> ProblemAsync(GateContext context, string digest, CancellationToken cancellationToken)
     {
         var hex = digest["sha256:".Length..];
-        var bytes = await store.ReadAsync(hex, cancellationToken);
+        if (context.Verified.Holds(hex)) return null;
+        var bytes = await context.Content.ReadAsync(hex, cancellationToken);
         if (bytes is null) return $"{digest} is not in the object store";
-        return Convert.ToHexStringLower(SHA256.HashData(bytes)) == hex ? null : $"the object stored as {digest} does not hash to it";
+        if (Convert.ToHexStringLower(SHA256.HashData(bytes)) != hex) return $"the object stored as {digest} does not hash to it";
+        context.Verified.Remember(hex);
+        return null;
     }
 }
 
@@ -27,7 +30,7 @@ public sealed class PolicyVersionCheck : GateCheck
             return Veto("RISK-POLICY-UNLOCATABLE", "No registered version map names a policy version.");
         if (registered.Map.Artifacts.FirstOrDefault(artifact => artifact.Name == "policy") is not { } policy)
             return Veto("RISK-POLICY-UNLOCATABLE", $"Version map {registered.Map.Id} names policy {registered.Map.Policy} but no 'policy' artifact with a digest.");
-        if (await StoredObjects.ProblemAsync(context.Content, policy.Digest, cancellationToken) is { } problem)
+        if (await StoredObjects.ProblemAsync(context, policy.Digest, cancellationToken) is { } problem)
             return Veto("RISK-POLICY-UNLOCATABLE", $"Policy {registered.Map.Policy}: {problem}.");
         return Pass($"Policy {registered.Map.Policy} is stored as {policy.Digest}.");
     }
@@ -45,7 +48,7 @@ public sealed class RulebookSnapshotCheck : GateCheck
         if (await context.CandidateAsync(cancellationToken) is not { } registered)
             return Veto("RISK-RULEBOOK-MISSING", "No registered version map names a rulebook snapshot.");
         var reference = registered.Map.RulebookSnapshotRef;
-        if (await StoredObjects.ProblemAsync(context.Content, reference, cancellationToken) is { } problem)
+        if (await StoredObjects.ProblemAsync(context, reference, cancellationToken) is { } problem)
             return Veto(problem.Contains("does not hash") ? "RISK-RULEBOOK-CORRUPT" : "RISK-RULEBOOK-MISSING", $"Rulebook snapshot: {problem}.");
         return Pass($"Rulebook snapshot {reference} is stored and hashes to its reference.");
     }

@@ -48,6 +48,17 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
         return Board.Current(environment);
     }
 
+    /// <summary>
+    /// What engaging <paramref name="environment"/> now will look like before it is stored: applied to this host's board
+    /// at once (and pushed to the other hosts) while <see cref="EngageAsync"/> makes it durable. Stopping early is
+    /// always safe; the stored record replaces it within milliseconds. Null when the switch is already engaged here.
+    /// </summary>
+    public KillSwitchState? Provisional(Principal caller, DeploymentEnvironment environment, string reason, IReadOnlyList<string> reasonCodes)
+    {
+        var current = Board.Current(environment);
+        return current.Engaged ? null : new KillSwitchState(environment, true, current.Sequence, reason, reasonCodes, caller.Subject, clock.GetUtcNow(), false, null);
+    }
+
     /// <summary>Blocks new orders in <paramref name="environment"/>. Engaging an engaged switch changes nothing.</summary>
     public async Task<KillSwitchState> EngageAsync(Principal caller, DeploymentEnvironment environment, string reason, IReadOnlyList<string> reasonCodes,
         CancellationToken cancellationToken)

@@ -50,7 +50,12 @@ public sealed class KillSwitchApi(GovernanceHost governance, KillSwitchPropagati
         var codes = body.TextList("reason_codes", 16, 64);
         if (codes.FirstOrDefault(code => !Governance.ReasonCode.IsValid(code)) is { } bad)
             throw Governance.Requests.RequestObject.Invalid($"'{Governance.Requests.RequestObject.Printable(bad)}' is not a reason code.");
-        var state = await governance.KillSwitch.EngageAsync(CallerIdentity.Of(http), environment, body.Text("reason"), codes, http.RequestAborted);
+        var caller = CallerIdentity.Of(http);
+        var reason = body.Text("reason");
+        // Stop first, record next: this host and every other one block orders now; the durable record follows.
+        if (governance.KillSwitch.Provisional(caller, environment, reason, codes) is { } provisional && governance.KillSwitch.Board.Apply(provisional))
+            _ = propagation.PushEngagedAsync(provisional);
+        var state = await governance.KillSwitch.EngageAsync(caller, environment, reason, codes, http.RequestAborted);
         await propagation.PushAsync(environment);
         return GovernanceJson.Ok(View(state));
     }
@@ -90,8 +95,13 @@ public sealed class KillSwitchApi(GovernanceHost governance, KillSwitchPropagati
 
     private async Task<IResult> NotifyAsync(HttpContext http)
     {
-        var body = await GovernanceJson.ReadAsync(http, "environment");
-        await propagation.HintAsync(EnvironmentCatalog.Parse(body.Text("environment", 16)));
+        var body = await GovernanceJson.ReadAsync(http, "environment", "sequence", "actor", "at", "reason", "reason_codes", "signature");
+        var environment = EnvironmentCatalog.Parse(body.Text("environment", 16));
+        var engagement = body.Has("signature")
+            ? new SignedEngagement(environment.ToString(), body.OptionalInteger("sequence", 0, long.MaxValue) ?? 0, body.Text("actor", 256), body.Text("at", 32),
+                body.Text("reason"), [.. body.TextList("reason_codes", 16, 64)], body.Text("signature", 64))
+            : null;
+        await propagation.HintAsync(environment, engagement);
         return Results.NoContent();
     }
 

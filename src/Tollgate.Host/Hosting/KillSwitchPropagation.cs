@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Durable.Worker;
 using Tollgate.Governance.Environments;
+using Tollgate.Governance.KillSwitch;
 using Tollgate.Host.Settings;
 
 namespace Tollgate.Host.Hosting;
@@ -19,9 +20,12 @@ namespace Tollgate.Host.Hosting;
 /// have no address of their own.
 /// </summary>
 public sealed class KillSwitchPropagation(
-    HostSettings settings, GovernanceHost governance, DurableWorker worker, IServer server, IHostApplicationLifetime lifetime,
-    ILogger<KillSwitchPropagation> logger) : BackgroundService
+    HostSettings settings, GovernanceHost governance, LedgerHost ledger, DurableWorker worker, IServer server, IHostApplicationLifetime lifetime,
+    TimeProvider clock, ILogger<KillSwitchPropagation> logger) : BackgroundService
 {
+    /// <summary>How old a signed engagement may be when it arrives; older ones are read from storage like any hint.</summary>
+    private static readonly TimeSpan SignedPushWindow = TimeSpan.FromSeconds(60);
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PeerWindow = TimeSpan.FromSeconds(20);
@@ -47,8 +51,61 @@ public sealed class KillSwitchPropagation(
         }));
     }
 
-    /// <summary>Another host says <paramref name="environment"/> changed: read it now.</summary>
-    public Task HintAsync(DeploymentEnvironment environment) => governance.KillSwitch.RefreshAsync(environment, CancellationToken.None);
+    /// <summary>
+    /// Sends an engagement to every other host before it is stored, signed with a key only Tollgate's hosts hold
+    /// (derived from the ledger's signing key), so each applies it at once; each then reads storage for the record.
+    /// </summary>
+    public async Task PushEngagedAsync(KillSwitchState engaged)
+    {
+        if (PushKey() is not { } key) return;
+        var push = new SignedEngagement(engaged.Environment.ToString(), engaged.Sequence, engaged.Actor, LedgerTime(engaged.At), engaged.Reason,
+            [.. engaged.ReasonCodes], "");
+        push = push with { Signature = push.Sign(key) };
+        await Task.WhenAll(peers.Select(async peer =>
+        {
+            try
+            {
+                using var response = await http.PostAsJsonAsync(new Uri(new Uri(peer), $"{settings.RoutePrefix}/kill-switch/notify"), push, Api.GovernanceJson.Options);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                logger.LogDebug("Kill-switch engagement push to {Peer} failed ({Error}); its poll will catch up", peer, e.Message);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Another host says <paramref name="environment"/> changed. A valid signed engagement is applied at once; in any
+    /// case the switch is then read from storage, which is what counts.
+    /// </summary>
+    public Task HintAsync(DeploymentEnvironment environment, SignedEngagement? engagement)
+    {
+        if (engagement is not null && PushKey() is { } key && engagement.Verify(key)
+            && DateTimeOffset.TryParse(engagement.At, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            && (clock.GetUtcNow() - at).Duration() <= SignedPushWindow)
+        {
+            governance.KillSwitch.Board.Apply(new KillSwitchState(environment, true, engagement.Sequence, engagement.Reason, engagement.ReasonCodes,
+                engagement.Actor, at, false, null));
+        }
+        return governance.KillSwitch.RefreshAsync(environment, CancellationToken.None);
+    }
+
+    private byte[]? pushKey;
+
+    /// <summary>HKDF-SHA256 of the ledger's private key (PKCS#8 DER): every host of this Tollgate has it, nobody else does. Null until the ledger is open.</summary>
+    private byte[]? PushKey()
+    {
+        if (Volatile.Read(ref pushKey) is { } key) return key;
+        if (ledger.Signer is not { } signer) return null;
+        // The key's DER (PKCS#8), not its PEM text, so line endings cannot make two hosts disagree.
+        var pem = signer.ExportPkcs8Pem();
+        var der = Convert.FromBase64String(pem[System.Security.Cryptography.PemEncoding.Find(pem).Base64Data]);
+        key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, der, 32, info: "tollgate/kill-switch-push"u8.ToArray());
+        Volatile.Write(ref pushKey, key);
+        return key;
+    }
+
+    private static string LedgerTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -108,4 +165,15 @@ public sealed class KillSwitchPropagation(
         http.Dispose();
         base.Dispose();
     }
+}
+
+/// <summary>An engagement pushed between hosts before it is stored, with an HMAC-SHA256 over everything it says.</summary>
+public sealed record SignedEngagement(string Environment, long Sequence, string Actor, string At, string Reason, string[] ReasonCodes, string Signature)
+{
+    public string Sign(byte[] key) => Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Text()));
+
+    public bool Verify(byte[] key) => Signature.Length == 64 && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+        System.Text.Encoding.ASCII.GetBytes(Sign(key)), System.Text.Encoding.ASCII.GetBytes(Signature));
+
+    private byte[] Text() => System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Environment, Sequence, Actor, At, Reason, string.Join(',', ReasonCodes)));
 }

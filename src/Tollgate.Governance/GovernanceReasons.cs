@@ -26,7 +26,6 @@ public static class GovernanceReasons
     public const string BodyTooLarge = "GOV_BODY_TOO_LARGE";
 
     // Active Version Map.
-    public const string MapInvalid = "VMAP_INVALID";
     public const string MapNotFound = "VMAP_NOT_FOUND";
     public const string MapMissing = "VMAP_MISSING";
     public const string MapConflict = "VMAP_CONFLICT";
@@ -82,7 +81,6 @@ public static class GovernanceReasons
         [InvalidRequest] = "the request body or a parameter is missing, malformed or out of range",
         [SecretInInput] = "the request carries a secret value, which must never reach the ledger",
         [BodyTooLarge] = "the request body is larger than the endpoint takes",
-        [MapInvalid] = "the version map is incomplete or malformed",
         [MapNotFound] = "no version map has this id",
         [MapMissing] = "the environment has no Active Version Map, which blocks (seed 000 §3.1)",
         [MapConflict] = "the Active Version Map moved since the caller looked; read it again",

@@ -19,28 +19,23 @@ public sealed class SecretRedactor
     private string[] values = [];
     private byte[][] utf8 = [];
 
+    /// <summary>Registers a secret value; a PEM key also by each line of its base64 body, which is how it would leak in pieces.</summary>
     /// <exception cref="ArgumentException">The value is shorter than <see cref="MinimumLength"/> characters.</exception>
     public void Register(string secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
         if (secret.Length < MinimumLength)
             throw new ArgumentException($"A secret must be at least {MinimumLength} characters; a shorter one is a password anyone could guess.", nameof(secret));
-        var forms = new[] { secret, System.Text.Json.JsonEncodedText.Encode(secret).ToString() }.Distinct().ToArray();
+        var pieces = new List<string> { secret, secret.Trim() };
+        if (secret.Contains("-----BEGIN", StringComparison.Ordinal))
+            pieces.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Where(line => !line.StartsWith("-----", StringComparison.Ordinal) && line.Length >= MinimumLength));
+        var forms = pieces.SelectMany(piece => new[] { piece, System.Text.Json.JsonEncodedText.Encode(piece).ToString() }).Distinct().ToArray();
         lock (gate)
         {
             // Longest first, so a secret containing another is masked whole.
             values = [.. values.Concat(forms).Distinct().OrderByDescending(value => value.Length)];
             utf8 = [.. values.Select(Encoding.UTF8.GetBytes)];
-        }
-    }
-
-    /// <summary>Registers a PEM key: the whole text and each line of its base64 body, which is how it would leak in pieces.</summary>
-    public void RegisterPem(string pem)
-    {
-        Register(pem.Trim());
-        foreach (var line in pem.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!line.StartsWith("-----", StringComparison.Ordinal) && line.Length >= MinimumLength) Register(line);
         }
     }
 

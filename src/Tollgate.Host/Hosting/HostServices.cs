@@ -44,6 +44,7 @@ public static class HostServices
             ? new KeyVaultSecretStore(new SecretClient(vault, new DefaultAzureCredential()), sp.GetRequiredService<SecretRedactor>(),
                 sp.GetRequiredService<ILogger<KeyVaultSecretStore>>())
             : ActivatorUtilities.CreateInstance<ConfigurationSecretStore>(sp));
+        services.AddHostedService<SecretPreload>();
         var loggers = services.Last(descriptor => descriptor.ServiceType == typeof(ILoggerFactory));
         services.Remove(loggers);
         services.AddSingleton<ILoggerFactory>(sp => new RedactingLoggerFactory(

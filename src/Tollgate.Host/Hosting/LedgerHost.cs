@@ -53,7 +53,7 @@ public sealed class LedgerHost(HostSettings settings, SecretRedactor redactor, I
             try
             {
                 var signer = Signer = await LoadSignerAsync(stopping.Token);
-                redactor.RegisterPem(signer.ExportPkcs8Pem());
+                redactor.Register(signer.ExportPkcs8Pem());
                 (Store, Index) = await OpenStorageAsync(stopping.Token);
                 var writer = await LedgerWriter.OpenAsync(Store, Index, signer, new LedgerOptions(settings.Ledger.Origin)
                     {

@@ -35,6 +35,13 @@ public static class RedactingResponses
         {
             http.Response.Body = original;
         }
+        // Headers too (a Location can carry an id the caller chose); they are not sent until the body is.
+        foreach (var header in http.Response.Headers.ToList())
+        {
+            var value = header.Value.ToString();
+            var clean = redactor.Redact(value);
+            if (clean != value) http.Response.Headers[header.Key] = clean;
+        }
         if (held.Length == 0) return;
         var type = http.Response.ContentType ?? "";
         if (held.Length <= MaxHeld && (type.Contains("json", StringComparison.Ordinal) || type.StartsWith("text/", StringComparison.Ordinal)))

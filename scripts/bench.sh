@@ -4,6 +4,7 @@
 # the chosen benchmark project with the remaining arguments:
 #   ./scripts/bench.sh [engine] --backend azurite --scenario chain --repeat 3   (benchmarks/Tollgate.Benchmarks)
 #   ./scripts/bench.sh ledger --repeat 3                                        (benchmarks/Tollgate.Ledger.Benchmarks)
+#   ./scripts/bench.sh governance --rate 200 --seconds 10                       (benchmarks/Tollgate.Governance.Benchmarks)
 # The Markdown report goes to stdout, progress to stderr; exits with the benchmark's code.
 set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,6 +13,7 @@ project=benchmarks/Tollgate.Benchmarks
 case "${1:-}" in
   engine) shift ;;
   ledger) project=benchmarks/Tollgate.Ledger.Benchmarks; shift ;;
+  governance) project=benchmarks/Tollgate.Governance.Benchmarks; shift ;;
 esac
 source scripts/azurite.sh
 trap "azurite_stop >&2" EXIT

@@ -43,6 +43,15 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    private readonly List<Action<Tollgate.Durable.DurableTaskRegistry>> _orchestrations = new();
+
+    /// <summary>Adds orchestrators and activities beside the host's own (test workflows).</summary>
+    public HostFactory WithOrchestrations(Action<Tollgate.Durable.DurableTaskRegistry> register)
+    {
+        _orchestrations.Add(register);
+        return this;
+    }
+
     /// <summary>Adds functions to the registry, as a feature would.</summary>
     public HostFactory WithFunctions(params IFunctionModule[] modules)
     {
@@ -57,6 +66,13 @@ public sealed class HostFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
             foreach (var module in _modules) services.AddSingleton<IFunctionModule>(module);
+            if (_orchestrations.Count > 0)
+                services.AddSingleton(_ =>
+                {
+                    var registry = Tollgate.Workflows.Workflows.AddTollgateWorkflows(new Tollgate.Durable.DurableTaskRegistry());
+                    foreach (var register in _orchestrations) register(registry);
+                    return registry;
+                });
         });
     }
 

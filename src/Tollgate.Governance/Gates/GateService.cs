@@ -143,6 +143,6 @@ public sealed partial class GateService(
             record.Entry.Fields.Actor, record.Entry.Fields.Time, record.LedgerIndex);
     }
 
-    [GeneratedRegex("^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([1-9][0-9]{0,9})$")]
+    [GeneratedRegex(@"^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([1-9][0-9]{0,9})\z")]
     private static partial Regex EvaluationIdPattern();
 }

@@ -60,6 +60,15 @@ public sealed class GateServiceTests
     }
 
     [Fact]
+    public async Task An_evaluation_id_with_a_trailing_newline_is_not_found()
+    {
+        await using var world = await World.OpenAsync();
+        var release = await Release.RegisterAsync(world);
+        var evaluation = await Release.EvaluateAsync(world, GateName.UiSpec, release.Request);
+        await Refused.WithAsync(GovernanceReasons.EvaluationNotFound, () => world.Gates.GetAsync(evaluation.EvaluationId + "\n", None));
+    }
+
+    [Fact]
     public async Task The_standing_verdict_of_each_gate_is_its_latest_evaluation()
     {
         await using var world = await World.OpenAsync();

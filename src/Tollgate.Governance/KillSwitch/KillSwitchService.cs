@@ -130,7 +130,10 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
         }
         try
         {
-            var stored = await RefreshAsync(environment, cancellationToken);
+            // Compare what storage says with what this host enforces after taking it (RefreshAsync answers with the
+            // board itself, so comparing its answer to the board could never differ).
+            var stored = await ReadAsync(environment, cancellationToken);
+            Board.Apply(stored);
             canReport = Board.Current(environment).Engaged == stored.Engaged;
             if (!canReport) problems.Add("this host's kill-switch state differs from the stored one");
         }

@@ -38,6 +38,7 @@ public static class GovernanceReasons
     // Gates.
     public const string UnknownGate = "GATE_UNKNOWN";
     public const string EvaluationNotFound = "GATE_EVALUATION_NOT_FOUND";
+    public const string GateConflict = "GATE_CONFLICT";
 
     // Approvals.
     public const string ApprovalNotFound = "APPROVAL_NOT_FOUND";
@@ -92,6 +93,7 @@ public static class GovernanceReasons
         [ApprovalRequired] = "a live-grade environment needs an approved four-eyes approval for this",
         [UnknownGate] = "not one of VERSION_AUDIT, RISK_COMPLIANCE, EXECUTION_CONTROL, UI_SPEC",
         [EvaluationNotFound] = "no gate evaluation has this id",
+        [GateConflict] = "other evaluations of this gate and release kept landing first; evaluate again",
         [ApprovalNotFound] = "no approval has this id",
         [FourEyes] = "the approver may be neither the requester nor the operator of what is approved",
         [BlockedByVeto] = "a VETO stands; nothing can approve this subject",

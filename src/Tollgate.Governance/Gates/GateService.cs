@@ -24,6 +24,9 @@ public sealed partial class GateService(
     GovernanceTable table, IAuditLog audit, VersionMapService versionMaps, IContentStore content, KillSwitchService killSwitch,
     ApprovalOptions approvalOptions, TimeProvider clock) : IGateVerdicts
 {
+    /// <summary>Each lost attempt means another evaluation was recorded, so this only bounds heavy contention.</summary>
+    private const int MaxAttempts = 32;
+
     public async Task<GateEvaluation> EvaluateAsync(Principal caller, GateName gate, GateRequest request, CancellationToken cancellationToken)
     {
         EnvironmentPolicy.CheckActor(caller, request.Environment);
@@ -42,9 +45,14 @@ public sealed partial class GateService(
                 var record = await stream.AppendAsync(sequence - 1, key => Entry(key, caller, gate, verdict, checks, request, id, clock.GetUtcNow()), cancellationToken);
                 return Evaluation(gate, record);
             }
-            catch (StreamConflictException) when (attempt < 5)
+            catch (StreamConflictException) when (attempt < MaxAttempts - 1)
             {
                 // Another evaluation of the same gate and release landed first; this one is simply the next.
+            }
+            catch (StreamConflictException)
+            {
+                throw new GovernanceException(GovernanceReasons.GateConflict,
+                    $"{MaxAttempts} other evaluations of {GateNames.Of(gate)} for {request.ReleaseId} landed while this one was recorded; evaluate again.");
             }
         }
     }

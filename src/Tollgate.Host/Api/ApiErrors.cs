@@ -35,6 +35,7 @@ public static class ApiErrors
             or GovernanceReasons.ApprovalRequired or GovernanceReasons.BlockedByVeto or GovernanceReasons.BlockedByReturn or GovernanceReasons.BlockedByGate
             or GovernanceReasons.NotPending or GovernanceReasons.ChallengeExpired or GovernanceReasons.ChallengeUsed or GovernanceReasons.ChallengeInvalid
             or GovernanceReasons.NoChallenge or GovernanceReasons.SubjectMismatch or GovernanceReasons.ApprovalConflict or GovernanceReasons.KillConflict
+            or GovernanceReasons.GateConflict
             => StatusCodes.Status409Conflict,
         GovernanceReasons.AuditUnavailable or GovernanceReasons.KillSwitchUnavailable => StatusCodes.Status503ServiceUnavailable,
         // INVALID_INSTANCE_ID, INVALID_EVENT_NAME, MALFORMED_JSON, INVALID_START_TIME and every other INVALID_*.

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Tollgate.Governance.Environments;
 using Tollgate.Governance.Tests.Support;
+using Tollgate.Ledger.Entries;
 
 namespace Tollgate.Governance.Tests.KillSwitch;
 
@@ -111,5 +113,49 @@ public sealed class EmergencyEngagementTests
         var seen = await otherHost.RefreshAsync(DeploymentEnvironment.Live, None);
         Assert.True(seen.Engaged);
         Assert.True(otherBoard.IsEngaged(DeploymentEnvironment.Live));
+    }
+
+    [Fact]
+    public async Task An_emergency_absorbed_by_a_writer_that_stopped_right_after_is_not_absorbed_twice()
+    {
+        await using var world = await World.OpenAsync();
+        world.Audit.Down = true;
+        await world.KillSwitch.EngageAsync(People.Trader, DeploymentEnvironment.Research, "ledger is down", [], None);
+        world.Audit.Down = false;
+        world.Table.InsertFault = partition => partition.StartsWith("kill-emergency-absorbed", StringComparison.Ordinal) ? new IOException("crash") : null;
+        await Assert.ThrowsAsync<IOException>(() => world.KillSwitch.AbsorbEmergenciesAsync(DeploymentEnvironment.Research, None));
+        world.Table.InsertFault = null;
+
+        var state = await world.KillSwitch.ReadAsync(DeploymentEnvironment.Research, None);
+        await world.KillSwitch.AbsorbEmergenciesAsync(DeploymentEnvironment.Research, None);
+
+        Assert.Equal((true, 1L, true), (state.Engaged, state.Sequence, state.Audited));
+        Assert.Single(await world.EntriesAsync("kill_switch"));
+    }
+
+    [Fact]
+    public async Task An_absorbed_emergency_stays_absorbed_however_many_changes_follow()
+    {
+        await using var world = await World.OpenAsync();
+        world.Audit.Down = true;
+        await world.KillSwitch.EngageAsync(People.Trader, DeploymentEnvironment.Research, "ledger is down", [], None);
+        world.Audit.Down = false;
+        await world.KillSwitch.ReleaseAsync(People.Operator, DeploymentEnvironment.Research, "ledger back", null, None);
+
+        // A thousand drills later (records 3 to 1002, the last one a release), as the service writes them.
+        await world.Writer.AppendAllAsync(Enumerable.Range(3, 1000).Select(sequence => LedgerEntry.Create(
+            new LedgerEntryFields("kill_switch", $"kill-Research:{sequence:D10}", World.T0.AddMinutes(sequence), People.Operator.Subject,
+                $"kill-Research:{sequence:D10}", "Research", []),
+            new JsonObject
+            {
+                ["state"] = sequence % 2 == 1 ? "ENGAGED" : "RELEASED", ["scope"] = "Research", ["reason"] = "drill",
+                ["reason_codes"] = new JsonArray(), ["approver"] = null, ["approval_id"] = null,
+            })));
+
+        var state = await world.KillSwitch.ReadAsync(DeploymentEnvironment.Research, None);
+
+        Assert.Equal((false, 1002L, true), (state.Engaged, state.Sequence, state.Audited));
+        await world.KillSwitch.ReleaseAsync(People.Operator, DeploymentEnvironment.Research, "nothing to release", null, None);
+        Assert.Equal(1002, (await world.EntriesAsync("kill_switch")).Count);
     }
 }

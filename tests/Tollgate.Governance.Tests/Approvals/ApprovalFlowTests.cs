@@ -115,4 +115,14 @@ public sealed class ApprovalFlowTests
         Assert.Equal([second.Id, first.Id], (await world.Approvals.ListAsync(10, None)).Select(approval => approval.Id));
         await Refused.WithAsync(GovernanceReasons.ApprovalNotFound, () => world.Approvals.GetAsync("ap-nope", None));
     }
+
+    [Fact]
+    public async Task A_stream_that_does_not_start_with_a_request_is_not_an_approval()
+    {
+        await using var world = await World.OpenAsync();
+        await world.Writer.AppendAsync(Tollgate.Ledger.Entries.LedgerEntry.Create(
+            new Tollgate.Ledger.Entries.LedgerEntryFields("approval", "approval-ap-forged:0000000001", World.T0, "trader-ben", "ap-forged", "Paper", []),
+            new System.Text.Json.Nodes.JsonObject { ["approval_id"] = "ap-forged", ["step"] = "CONFIRM", ["subject_ref"] = Subject.ToString() }));
+        await Assert.ThrowsAsync<InvalidDataException>(() => world.Approvals.GetAsync("ap-forged", None));
+    }
 }

@@ -53,4 +53,16 @@ public sealed class ApprovalNotifierTests
         await Refused.WithAsync(GovernanceReasons.NoChallenge, () => world.Approvals.ConfirmAsync(People.Trader, requested.Id, "guess", None));
         Assert.Empty(world.Notifier.Told);
     }
+
+    [Fact]
+    public async Task A_notification_that_fails_loses_nothing_of_the_decision()
+    {
+        await using var world = await World.OpenAsync();
+        world.Notifier.Unreachable = true;
+        var approved = await world.ApprovedAsync(Subject, instanceId: "pipeline-lost");
+
+        Assert.Equal(ApprovalState.Approved, approved.State);
+        Assert.Equal(ApprovalState.Approved, (await world.Approvals.GetAsync(approved.Id, None)).State);
+        Assert.Contains(await world.EntriesAsync("approval"), entry => World.Text(entry, "step") == "CONFIRM");
+    }
 }

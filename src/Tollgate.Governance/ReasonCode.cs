@@ -7,6 +7,7 @@ public static partial class ReasonCode
 {
     public static bool IsValid(string code) => Pattern().IsMatch(code);
 
-    [GeneratedRegex("^[A-Z][A-Z0-9_.-]{1,63}$")]
+    // \z, not $: $ also matches before a final newline, which would let "RISK\n" through.
+    [GeneratedRegex(@"^[A-Z][A-Z0-9_.-]{1,63}\z")]
     private static partial Regex Pattern();
 }

@@ -66,6 +66,8 @@ public sealed class AuditedStream(GovernanceTable table, IAuditLog audit, string
         }
         catch (LedgerException e) when (e.Reason == LedgerReason.KeyConflict)
         {
+            // The winner's entry may still be committing; once it can be read, reading again shows it.
+            await audit.FindSoonAsync(entry.Key, cancellationToken);
             throw new StreamConflictException(Name, sequence);
         }
         var record = new StreamRecord(sequence, entry, receipt.Index);

@@ -20,7 +20,7 @@ public sealed class LedgerAuditLog(Func<LedgerWriter?> writer) : IAuditLog
         }
     }
 
-    public bool IsAvailable => writer() is not null;
+    public bool IsAvailable => writer() is { IsClosed: false };
 
     public long? Find(string key) => writer()?.Find(key);
 

@@ -30,6 +30,18 @@ public sealed partial class GateService(
     ApprovalOptions approvalOptions, TimeProvider clock) : IGateVerdicts
 {
     private readonly RecentlyVerified verified = new(clock);
+    private long lastTicks;
+
+    /// <summary>The evaluation's time in ticks, later than every earlier one of this host even within one clock tick: the newest stands.</summary>
+    private long NextTicks(DateTimeOffset at)
+    {
+        while (true)
+        {
+            var last = Interlocked.Read(ref lastTicks);
+            var next = Math.Max(last + 1, at.UtcTicks);
+            if (Interlocked.CompareExchange(ref lastTicks, next, last) == last) return next;
+        }
+    }
 
     public async Task<GateEvaluation> EvaluateAsync(Principal caller, GateName gate, GateRequest request, CancellationToken cancellationToken)
     {
@@ -40,7 +52,7 @@ public sealed partial class GateService(
         var verdict = GateNames.Combine(checks);
         // Evaluations never wait for each other: each has its own id, newest first in its gate and release's partition.
         var at = clock.GetUtcNow();
-        var row = $"{(DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture)}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var row = $"{(DateTimeOffset.MaxValue.UtcTicks - NextTicks(at)).ToString("D19", CultureInfo.InvariantCulture)}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var id = $"eval-{GateNames.Of(gate)}-{ReleaseHash(request.ReleaseId)}-{row}";
         var entry = Entry(LedgerKey(id), caller, gate, verdict, checks, request, id, at);
         var receipt = await audit.AppendAsync(entry, cancellationToken);
@@ -151,6 +163,6 @@ public sealed partial class GateService(
             entry.Fields.Actor, entry.Fields.Time, ledgerIndex);
     }
 
-    [GeneratedRegex("^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([0-9]{19}[0-9a-f]{8})$")]
+    [GeneratedRegex(@"^eval-(VERSION_AUDIT|RISK_COMPLIANCE|EXECUTION_CONTROL|UI_SPEC)-([0-9a-f]{16})-([0-9]{19}[0-9a-f]{8})\z")]
     private static partial Regex EvaluationIdPattern();
 }

@@ -141,7 +141,10 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
         }
         try
         {
-            var stored = await RefreshAsync(environment, cancellationToken);
+            // Compare what storage says with what this host enforces after taking it (RefreshAsync answers with the
+            // board itself, so comparing its answer to the board could never differ).
+            var stored = await ReadAsync(environment, cancellationToken);
+            Board.Apply(stored);
             canReport = Board.Current(environment).Engaged == stored.Engaged;
             if (!canReport) problems.Add("this host's kill-switch state differs from the stored one");
         }
@@ -162,6 +165,7 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
             var latest = await Stream(environment).LatestAsync(cancellationToken);
             await Stream(environment).AppendAsync(latest?.Sequence ?? 0, key => Entry(key, emergency.Actor, environment, "ENGAGED", emergency.Reason,
                 emergency.ReasonCodes, null, null, emergency.At, emergency.Id), cancellationToken);
+            await table.TryInsertAsync(AbsorbedPartition(environment), emergency.Id, "{}", cancellationToken);
         }
         Board.Apply(await ReadAsync(environment, cancellationToken));
     }
@@ -181,13 +185,25 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
     }
 
     /// <summary>Emergency engagements the ledger does not hold yet, oldest first (row keys start with the time).</summary>
+    /// <remarks>
+    /// An absorbed emergency is marked so in the table: the stream records that name it fall out of any window of
+    /// recent records, and without the mark it would count as pending again, engaging the switch. The window is
+    /// still read for emergencies absorbed by a writer that stopped before marking them.
+    /// </remarks>
     private async Task<IReadOnlyList<EmergencyRow>> PendingEmergenciesAsync(DeploymentEnvironment environment, CancellationToken cancellationToken)
     {
         var rows = await table.QueryAsync(EmergencyPartition(environment), "", 1000, cancellationToken);
-        if (rows.Count == 0) return [];
+        var unmarked = new List<EmergencyRow>();
+        foreach (var row in rows.Select(row => JsonSerializer.Deserialize<EmergencyRow>(row.Json)!))
+        {
+            if (await table.GetAsync(AbsorbedPartition(environment), row.Id, cancellationToken) is null) unmarked.Add(row);
+        }
+        if (unmarked.Count == 0) return [];
         var absorbed = (await Stream(environment).ReadAsync(1000, cancellationToken))
             .Select(record => record.Payload.TryGetProperty("emergency_id", out var id) ? id.GetString() : null).OfType<string>().ToHashSet();
-        return [.. rows.Select(row => JsonSerializer.Deserialize<EmergencyRow>(row.Json)!).Where(row => !absorbed.Contains(row.Id))];
+        foreach (var row in unmarked.Where(row => absorbed.Contains(row.Id)))
+            await table.TryInsertAsync(AbsorbedPartition(environment), row.Id, "{}", cancellationToken);
+        return [.. unmarked.Where(row => !absorbed.Contains(row.Id))];
     }
 
     private KillSwitchState Applied(DeploymentEnvironment environment, StreamRecord record)
@@ -208,6 +224,8 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
     private AuditedStream Stream(DeploymentEnvironment environment) => new(table, audit, $"kill-{environment}");
 
     private static string EmergencyPartition(DeploymentEnvironment environment) => $"kill-emergency-{environment}";
+
+    private static string AbsorbedPartition(DeploymentEnvironment environment) => $"kill-emergency-absorbed-{environment}";
 
     private static LedgerEntry Entry(string key, string actor, DeploymentEnvironment environment, string state, string reason,
         IReadOnlyList<string> reasonCodes, string? approver, string? approvalId, DateTimeOffset at, string? emergencyId = null)

@@ -23,6 +23,7 @@ public sealed partial class RequestObject
     /// <summary>Parses a body that must be one JSON object with only <paramref name="members"/>.</summary>
     public static RequestObject Parse(ReadOnlySpan<byte> body, params string[] members)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body)) throw Invalid("The body is not UTF-8 text.");
         JsonElement root;
         try
         {
@@ -40,13 +41,14 @@ public sealed partial class RequestObject
     public static RequestObject Of(JsonElement element, string path, params string[] members)
     {
         if (element.ValueKind != JsonValueKind.Object) throw Invalid($"{path} must be a JSON object.");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in element.EnumerateObject())
         {
-            if (!members.Contains(member.Name, StringComparer.Ordinal))
-                throw Invalid($"{path} has an unknown member '{Printable(member.Name)}'; allowed: {string.Join(", ", members)}.");
+            var name = StringOf(() => member.Name, $"{path} has a member name that");
+            if (!members.Contains(name, StringComparer.Ordinal))
+                throw Invalid($"{path} has an unknown member '{Printable(name)}'; allowed: {string.Join(", ", members)}.");
+            if (!seen.Add(name)) throw Invalid($"{path} names the member '{Printable(name)}' twice.");
         }
-        var names = element.EnumerateObject().Select(member => member.Name).ToList();
-        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count) throw Invalid($"{path} names a member twice.");
         return new RequestObject(element, path);
     }
 
@@ -63,7 +65,7 @@ public sealed partial class RequestObject
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.String) throw Invalid($"{path}.{name} must be a string.");
-        var text = value.GetString()!;
+        var text = StringOf(() => value.GetString()!, $"{path}.{name}");
         if (text.Length == 0 || text.Trim().Length == 0) throw Invalid($"{path}.{name} must not be empty.");
         if (text.Length > maxLength) throw Invalid($"{path}.{name} is longer than {maxLength} characters.");
         if (!IsClean(text)) throw Invalid($"{path}.{name} holds a control character or a broken surrogate pair.");
@@ -114,7 +116,7 @@ public sealed partial class RequestObject
         return [.. items.Select((item, i) =>
         {
             if (item.ValueKind != JsonValueKind.String) throw Invalid($"{path}.{name}[{i}] must be a string.");
-            var text = item.GetString()!;
+            var text = StringOf(() => item.GetString()!, $"{path}.{name}[{i}]");
             if (text.Length == 0 || text.Length > maxLength || !IsClean(text))
                 throw Invalid($"{path}.{name}[{i}] must be 1-{maxLength} characters without control characters.");
             return text;
@@ -138,6 +140,22 @@ public sealed partial class RequestObject
         var items = value.EnumerateArray().ToList();
         if (items.Count > maxItems) throw Invalid($"{path}.{name} has more than {maxItems} items.");
         return items;
+    }
+
+    /// <summary>
+    /// A JSON string as text. An escaped lone surrogate (<c>"\ud800"</c>) is valid JSON that System.Text.Json cannot
+    /// turn into a string; it throws InvalidOperationException, which here is a refusal naming the member.
+    /// </summary>
+    private static string StringOf(Func<string> read, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid($"{what} holds a broken surrogate pair.");
+        }
     }
 
     /// <summary>No control characters, and every surrogate in a pair: text that prints as it reads.</summary>

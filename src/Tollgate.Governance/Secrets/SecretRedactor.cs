@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Tollgate.Ledger.Canonical;
 
 namespace Tollgate.Governance.Secrets;
 
@@ -7,7 +9,8 @@ namespace Tollgate.Governance.Secrets;
 /// messages and ledger entries pass through here (seed 000 §8.1: keys never reach logs, UI or error messages).
 /// </summary>
 /// <remarks>
-/// A value is registered as it is loaded, with the forms it could be written in (as is, and JSON-escaped). Values
+/// A value is registered as it is loaded, with the forms it could be written in (as is, JSON-escaped as
+/// System.Text.Json escapes it, and as canonical JSON escapes it, which is how ledger entries hold it). Values
 /// shorter than <see cref="MinimumLength"/> are refused: redacting a short common string would garble every log.
 /// </remarks>
 public sealed class SecretRedactor
@@ -30,7 +33,7 @@ public sealed class SecretRedactor
         if (secret.Contains("-----BEGIN", StringComparison.Ordinal))
             pieces.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Where(line => !line.StartsWith("-----", StringComparison.Ordinal) && line.Length >= MinimumLength));
-        var forms = pieces.SelectMany(piece => new[] { piece, System.Text.Json.JsonEncodedText.Encode(piece).ToString() }).Distinct().ToArray();
+        var forms = pieces.SelectMany(piece => new[] { piece, System.Text.Json.JsonEncodedText.Encode(piece).ToString(), Canonical(piece) }).Distinct().ToArray();
         lock (gate)
         {
             // Longest first, so a secret containing another is masked whole.
@@ -40,6 +43,16 @@ public sealed class SecretRedactor
     }
 
     public int Count => Volatile.Read(ref values).Length;
+
+    /// <summary>
+    /// The value inside a canonical (RFC 8785) JSON string, quotes stripped: only '"', '\' and controls escaped, '"' as
+    /// <c>\"</c> where System.Text.Json writes <c>\u0022</c>.
+    /// </summary>
+    private static string Canonical(string secret)
+    {
+        var quoted = JsonCanonicalizer.Canonicalize(JsonValue.Create(secret));
+        return Encoding.UTF8.GetString(quoted, 1, quoted.Length - 2);
+    }
 
     /// <summary><paramref name="text"/> with every registered secret replaced by <see cref="Mask"/>.</summary>
     public string Redact(string text)

@@ -42,8 +42,13 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         }
         catch (LedgerException e) when (e.Reason == LedgerReason.KeyConflict)
         {
-            // Registered by someone else a moment ago: same content, so the same map.
-            return (await FindAsync(map.Id, cancellationToken))! with { Existing = true };
+            // Registered by someone else a moment ago: same content, so the same map. Their entry may still be
+            // committing, which is why the ledger refused ours before anyone could read theirs.
+            await audit.FindSoonAsync(RegistrationKey(map.Id), cancellationToken);
+            return await FindAsync(map.Id, cancellationToken) is { } registered
+                ? registered with { Existing = true }
+                : throw new GovernanceException(GovernanceReasons.AuditUnavailable,
+                    $"Version map {map.Id} is being registered by another caller whose registration has not reached the ledger; register it again.");
         }
         await table.TryInsertAsync(MapPartition, map.Id, JsonSerializer.Serialize(new MapRow(System.Text.Encoding.UTF8.GetString(entry.Bytes), receipt.Index)),
             cancellationToken);

@@ -62,6 +62,9 @@ public sealed class LedgerWriter : ILedgerReader, IAsyncDisposable
     public long CheckpointSize => Latest.Size;
     public string? CheckpointNote => Latest.Note;
 
+    /// <summary>Whether closing has begun (<see cref="DisposeAsync"/>): every append from then on is refused.</summary>
+    public bool IsClosed { get { lock (gate) return closing is not null; } }
+
     public string VerifierKey => signer.VerifierKey;
     public string Origin => options.Origin;
 

@@ -148,4 +148,17 @@ public sealed class GitHubAppJwtTests
         Assert.Contains("Tollgate:GitHub:PrivateKey", (await response.ReadJsonAsync()).GetProperty("message").GetString());
         Assert.Empty(host.GitHub.Calls);
     }
+
+    [Fact]
+    public async Task A_private_key_that_is_not_an_RSA_PEM_answers_502_and_GitHub_is_not_called()
+    {
+        await using var host = await GitHubHost.StartAsync(privateKeyPem: _ => "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n");
+
+        var response = await host.RequestDeploymentAsync("production", CiRelease.NewSha());
+
+        await response.AssertRefusedAsync(HttpStatusCode.BadGateway, "GITHUB_CALLBACK_FAILED");
+        Assert.Contains("Tollgate:GitHub:PrivateKey is not an RSA private key", (await response.ReadJsonAsync()).GetProperty("message").GetString());
+        Assert.Empty(host.GitHub.Calls);
+        Assert.DoesNotContain("bm90IGEga2V5", host.Host.Logs.All);
+    }
 }

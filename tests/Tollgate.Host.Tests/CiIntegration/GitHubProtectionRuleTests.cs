@@ -211,6 +211,28 @@ public sealed class GitHubProtectionRuleTests : IAsyncLifetime
         Assert.All(answer.GetProperty("evaluations").EnumerateArray(), e => Assert.Equal(second, e.GetProperty("version_map_id").GetString()));
     }
 
+    [Fact]
+    public async Task Deliveries_for_several_jobs_of_one_commit_at_once_are_each_evaluated_and_reviewed()
+    {
+        var sha = CiRelease.NewSha();
+        await CiRelease.RegisterMapAsync(host.Ci, "Live", sha);
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(run =>
+            host.DeliverAsync("deployment_protection_rule", GitHubWebhook.ProtectionRule("production", sha, host.GitHub.CallbackUrl(run)))));
+
+        foreach (var response in responses) Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var reviews = host.GitHub.Reviews;
+        Assert.Equal(Enumerable.Range(1, 6).Select(run => $"/repos/octo/shop/actions/runs/{run}/deployment_protection_rule"), reviews.Select(r => r.Path).Order());
+        Assert.All(reviews, review => Assert.Equal("rejected", review.Json().GetProperty("state").GetString()));
+        // Each review names four evaluations of its own, and each is in the ledger.
+        var recorded = (await host.LedgerAsync()).OfKind("gate_result")
+            .Select(entry => entry.GetProperty("payload").GetProperty("evaluation_id").GetString()!).ToList();
+        var named = reviews.SelectMany(review => System.Text.RegularExpressions.Regex.Matches(review.Json().GetProperty("comment").GetString()!, @"\[(eval-[^\]]+)\]")
+            .Select(match => match.Groups[1].Value)).ToList();
+        Assert.Equal(24, named.Distinct().Count());
+        Assert.Equal(named.Order(), recorded.Order());
+    }
+
     private static List<string> CheckVerdicts(JsonElement evaluation) =>
         [.. evaluation.GetProperty("checks").EnumerateArray().Select(check => check.GetProperty("verdict").GetString()!)];
 }

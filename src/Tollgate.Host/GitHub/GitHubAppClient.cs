@@ -45,7 +45,14 @@ public sealed class GitHubAppClient(HttpClient http, GitHubSettings settings, IS
         var pem = await secrets.GetAsync(settings.PrivateKeyName, "sign the GitHub App's JWT", cancellationToken)
             ?? throw new GitHubCallException($"The secret {settings.PrivateKeyName} (the GitHub App's private key) is not set.");
         using var rsa = RSA.Create();
-        rsa.ImportFromPem(pem);
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw new GitHubCallException($"The secret {settings.PrivateKeyName} is not an RSA private key in PEM form ({e.GetType().Name}).");
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

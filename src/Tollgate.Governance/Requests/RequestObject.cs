@@ -33,7 +33,40 @@ public sealed partial class RequestObject
         {
             throw Invalid($"The body is not JSON: {e.Message.Split('.')[0]}.");
         }
+        if (BrokenText(root, "body") is { } broken)
+            throw Invalid($"{broken} is not text: it holds bytes that are not UTF-8 or an escaped lone surrogate.");
         return Of(root, "body", members);
+    }
+
+    /// <summary>
+    /// Where the first member name or string that cannot be read as text is. The parser takes such JSON (it checks
+    /// neither UTF-8 in strings nor escaped surrogates), and reading one throws, so every one is found here first.
+    /// </summary>
+    private static string? BrokenText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try { _ = element.GetString(); }
+                catch (InvalidOperationException) { return path; }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                    if (BrokenText(item, $"{path}[{i++}]") is { } broken) return broken;
+                return null;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    string name;
+                    try { name = member.Name; }
+                    catch (InvalidOperationException) { return $"a member name in {path}"; }
+                    if (BrokenText(member.Value, $"{path}.{Printable(name)}") is { } broken) return broken;
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>A nested object with only <paramref name="members"/>.</summary>

@@ -99,7 +99,7 @@ public sealed partial class RequestObject
         var text = value.GetString()!;
         if (text.Length == 0 || text.Trim().Length == 0) throw Invalid($"{path}.{name} must not be empty.");
         if (text.Length > maxLength) throw Invalid($"{path}.{name} is longer than {maxLength} characters.");
-        if (!IsClean(text)) throw Invalid($"{path}.{name} holds a control character or a broken surrogate pair.");
+        if (!IsClean(text)) throw Invalid($"{path}.{name} holds a control character, a bidirectional override or a broken surrogate pair.");
         return text;
     }
 
@@ -173,12 +173,16 @@ public sealed partial class RequestObject
         return items;
     }
 
-    /// <summary>No control characters, and every surrogate in a pair: text that prints as it reads.</summary>
+    /// <summary>
+    /// No control characters, no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069,
+    /// which make text display in another order than it is stored, as in "Trojan Source"), and every surrogate in
+    /// a pair: text that prints as it reads. Right-to-left scripts themselves are text like any other.
+    /// </summary>
     private static bool IsClean(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (char.IsControl(text[i]) || char.IsLowSurrogate(text[i])) return false;
+            if (char.IsControl(text[i]) || char.IsLowSurrogate(text[i]) || text[i] is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return false;
             if (char.IsHighSurrogate(text[i]) && (++i >= text.Length || !char.IsLowSurrogate(text[i]))) return false;
         }
         return true;

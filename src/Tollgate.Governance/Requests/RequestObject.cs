@@ -39,10 +39,11 @@ public sealed partial class RequestObject
     }
 
     /// <summary>
-    /// Where the first member name or string that cannot be read as text is. The parser takes such JSON (it checks
-    /// neither UTF-8 in strings nor escaped surrogates), and reading one throws, so every one is found here first.
+    /// Where the first member name or string that cannot be read as text is (null: none). The parser takes such
+    /// JSON (it checks neither UTF-8 in strings nor escaped surrogates), and reading one throws, so every untrusted
+    /// body is searched here first.
     /// </summary>
-    private static string? BrokenText(JsonElement element, string path)
+    public static string? BrokenText(JsonElement element, string path)
     {
         switch (element.ValueKind)
         {

@@ -32,5 +32,5 @@ public sealed class ApprovalBadInputTests(GovernanceScene scene) : IClassFixture
 
     [Theory]
     [MemberData(nameof(Names))]
-    public Task A_bad_approval_request_is_refused_with_a_reason_and_changes_no_approval(string name) => scene.AssertRefusedAndNothingChangedAsync(Cases[name]);
+    public Task A_bad_approval_request_is_refused_with_a_reason_and_changes_no_approval(string name) => scene.AssertRefusedAndNothingChangedAsync(name, Cases[name]);
 }

@@ -23,5 +23,5 @@ public sealed class GateBadInputTests(GovernanceScene scene) : IClassFixture<Gov
     [Theory]
     [MemberData(nameof(Names))]
     public Task A_bad_gate_request_is_refused_with_a_reason_and_records_nothing(string name) =>
-        scene.AssertRefusedAndNothingChangedAsync(Cases.TryGetValue(name, out var bad) ? bad : Reads[name]);
+        scene.AssertRefusedAndNothingChangedAsync(name, Cases.TryGetValue(name, out var bad) ? bad : Reads[name]);
 }

@@ -68,7 +68,7 @@ public sealed class GovernanceScene : IAsyncLifetime
     }
 
     /// <summary>Sends <paramref name="input"/> and asserts it is refused as expected, with a message, and that nothing was persisted.</summary>
-    public async Task AssertRefusedAndNothingChangedAsync(BadInput input)
+    public async Task AssertRefusedAndNothingChangedAsync(string name, BadInput input)
     {
         if (spoiled)
         {
@@ -77,19 +77,19 @@ public sealed class GovernanceScene : IAsyncLifetime
             spoiled = false;
         }
         spoiled = true;
-        await CheckAsync(input);
+        await CheckAsync(name, input);
         spoiled = false;
     }
 
-    private async Task CheckAsync(BadInput input)
+    private async Task CheckAsync(string name, BadInput input)
     {
         var before = await GovernanceState.ReadAsync(Reader);
         var path = Resolve(input.Path);
         var answer = await Call.SendAsync(ClientFor(input.Caller), input.Method, path, input.Content(Resolve));
 
-        Assert.True(answer.Status is >= 400 and < 500, $"{input.Method} {path} must be refused with a 4xx, got {answer}");
-        Assert.True(!string.IsNullOrWhiteSpace(answer.Reason) && !string.IsNullOrWhiteSpace(answer.Message), $"a refusal has a reason and a message, got {answer}");
-        Assert.True(answer.Status == input.Status && answer.Reason == input.Reason, $"expected {input.Status} {input.Reason}, got {answer}");
+        Assert.True(answer.Status is >= 400 and < 500, $"{name}: {input.Method} {path} must be refused with a 4xx, got {answer}");
+        Assert.True(!string.IsNullOrWhiteSpace(answer.Reason) && !string.IsNullOrWhiteSpace(answer.Message), $"{name}: a refusal has a reason and a message, got {answer}");
+        Assert.True(answer.Status == input.Status && answer.Reason == input.Reason, $"{name}: expected {input.Status} {input.Reason}, got {answer}");
         Assert.Equal(before, await GovernanceState.ReadAsync(Reader));
     }
 }

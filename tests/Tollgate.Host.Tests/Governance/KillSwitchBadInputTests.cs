@@ -16,5 +16,5 @@ public sealed class KillSwitchBadInputTests(GovernanceScene scene) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Names))]
-    public Task A_bad_kill_switch_request_is_refused_with_a_reason_and_moves_no_switch(string name) => scene.AssertRefusedAndNothingChangedAsync(Cases[name]);
+    public Task A_bad_kill_switch_request_is_refused_with_a_reason_and_moves_no_switch(string name) => scene.AssertRefusedAndNothingChangedAsync(name, Cases[name]);
 }

@@ -31,7 +31,7 @@ public sealed class ObjectBadInputTests(GovernanceScene scene) : IClassFixture<G
     public async Task A_bad_object_request_is_refused_with_a_reason_and_stores_nothing(string name)
     {
         var bad = Cases[name];
-        await scene.AssertRefusedAndNothingChangedAsync(bad);
+        await scene.AssertRefusedAndNothingChangedAsync(name, bad);
         if (bad.Method == "PUT")
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(bad.Bytes?.Invoke() ?? []));

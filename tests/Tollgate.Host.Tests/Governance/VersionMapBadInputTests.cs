@@ -28,5 +28,5 @@ public sealed class VersionMapBadInputTests(GovernanceScene scene) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Names))]
-    public Task A_bad_version_map_request_is_refused_with_a_reason_and_persists_nothing(string name) => scene.AssertRefusedAndNothingChangedAsync(Cases[name]);
+    public Task A_bad_version_map_request_is_refused_with_a_reason_and_persists_nothing(string name) => scene.AssertRefusedAndNothingChangedAsync(name, Cases[name]);
 }

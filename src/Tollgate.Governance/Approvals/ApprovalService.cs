@@ -48,6 +48,8 @@ public sealed class ApprovalService(
     /// <exception cref="GovernanceException"><see cref="GovernanceReasons.ApprovalNotFound"/>.</exception>
     public async Task<ApprovalCase> GetAsync(string id, CancellationToken cancellationToken)
     {
+        // Only ids this service makes reach storage: a table key may not hold every character a URL can carry.
+        if (!IsApprovalId(id)) throw new GovernanceException(GovernanceReasons.ApprovalNotFound, $"No approval has id '{Requests.RequestObject.Printable(id)}'.");
         var records = await Stream(id).ReadAsync(int.MaxValue, cancellationToken);
         if (records.Count == 0) throw new GovernanceException(GovernanceReasons.ApprovalNotFound, $"No approval has id '{id}'.");
         return ApprovalCase.Fold(id, [.. records.Reverse()]);
@@ -163,6 +165,8 @@ public sealed class ApprovalService(
     }
 
     private AuditedStream Stream(string id) => new(table, audit, "approval-" + id);
+
+    private static bool IsApprovalId(string id) => id.Length == 23 && id.StartsWith("ap-", StringComparison.Ordinal) && id[3..].All(char.IsAsciiHexDigitLower);
 
     private static string StepOf(ApprovalCommand command) => command switch
     {

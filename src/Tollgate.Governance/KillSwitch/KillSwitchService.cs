@@ -59,10 +59,14 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
         return current.Engaged ? null : new KillSwitchState(environment, true, current.Sequence, reason, reasonCodes, caller.Subject, clock.GetUtcNow(), false, null);
     }
 
-    /// <summary>Blocks new orders in <paramref name="environment"/>. Engaging an engaged switch changes nothing.</summary>
+    /// <summary>
+    /// Blocks new orders in <paramref name="environment"/>. Engaging an engaged switch changes nothing. A shared
+    /// account may not engage it on a live-grade environment (seed 000 §8.1), as it may do nothing else there.
+    /// </summary>
     public async Task<KillSwitchState> EngageAsync(Principal caller, DeploymentEnvironment environment, string reason, IReadOnlyList<string> reasonCodes,
         CancellationToken cancellationToken)
     {
+        EnvironmentPolicy.CheckActor(caller, environment);
         var current = await ReadAsync(environment, cancellationToken);
         if (current.Engaged)
         {

@@ -34,7 +34,41 @@ public sealed partial class RequestObject
         {
             throw Invalid($"The body is not JSON: {e.Message.Split('.')[0]}.");
         }
+        if (BrokenText(root, "body") is { } broken)
+            throw Invalid($"{broken} is not text: it holds bytes that are not UTF-8 or an escaped lone surrogate.");
         return Of(root, "body", members);
+    }
+
+    /// <summary>
+    /// Where the first member name or string that cannot be read as text is (null: none). The parser takes such
+    /// JSON (it checks neither UTF-8 in strings nor escaped surrogates), and reading one throws, so every untrusted
+    /// body is searched here first.
+    /// </summary>
+    public static string? BrokenText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try { _ = element.GetString(); }
+                catch (InvalidOperationException) { return path; }
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                    if (BrokenText(item, $"{path}[{i++}]") is { } broken) return broken;
+                return null;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    string name;
+                    try { name = member.Name; }
+                    catch (InvalidOperationException) { return $"a member name in {path}"; }
+                    if (BrokenText(member.Value, $"{path}.{Printable(name)}") is { } broken) return broken;
+                }
+                return null;
+            default:
+                return null;
+        }
     }
 
     /// <summary>A nested object with only <paramref name="members"/>.</summary>
@@ -44,7 +78,7 @@ public sealed partial class RequestObject
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in element.EnumerateObject())
         {
-            var name = StringOf(() => member.Name, $"{path} has a member name that");
+            var name = member.Name;
             if (!members.Contains(name, StringComparer.Ordinal))
                 throw Invalid($"{path} has an unknown member '{Printable(name)}'; allowed: {string.Join(", ", members)}.");
             if (!seen.Add(name)) throw Invalid($"{path} names the member '{Printable(name)}' twice.");
@@ -65,10 +99,10 @@ public sealed partial class RequestObject
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.String) throw Invalid($"{path}.{name} must be a string.");
-        var text = StringOf(() => value.GetString()!, $"{path}.{name}");
+        var text = value.GetString()!;
         if (text.Length == 0 || text.Trim().Length == 0) throw Invalid($"{path}.{name} must not be empty.");
         if (text.Length > maxLength) throw Invalid($"{path}.{name} is longer than {maxLength} characters.");
-        if (!IsClean(text)) throw Invalid($"{path}.{name} holds a control character or a broken surrogate pair.");
+        if (!IsClean(text)) throw Invalid($"{path}.{name} holds a control character, a bidirectional override or a broken surrogate pair.");
         return text;
     }
 
@@ -116,7 +150,7 @@ public sealed partial class RequestObject
         return [.. items.Select((item, i) =>
         {
             if (item.ValueKind != JsonValueKind.String) throw Invalid($"{path}.{name}[{i}] must be a string.");
-            var text = StringOf(() => item.GetString()!, $"{path}.{name}[{i}]");
+            var text = item.GetString()!;
             if (text.Length == 0 || text.Length > maxLength || !IsClean(text))
                 throw Invalid($"{path}.{name}[{i}] must be 1-{maxLength} characters without control characters.");
             return text;
@@ -143,27 +177,15 @@ public sealed partial class RequestObject
     }
 
     /// <summary>
-    /// A JSON string as text. An escaped lone surrogate (<c>"\ud800"</c>) is valid JSON that System.Text.Json cannot
-    /// turn into a string; it throws InvalidOperationException, which here is a refusal naming the member.
+    /// No control characters, no bidirectional embeddings, overrides or isolates (U+202A-U+202E, U+2066-U+2069,
+    /// which make text display in another order than it is stored, as in "Trojan Source"), and every surrogate in
+    /// a pair: text that prints as it reads. Right-to-left scripts themselves are text like any other.
     /// </summary>
-    private static string StringOf(Func<string> read, string what)
-    {
-        try
-        {
-            return read();
-        }
-        catch (InvalidOperationException)
-        {
-            throw Invalid($"{what} holds a broken surrogate pair.");
-        }
-    }
-
-    /// <summary>No control characters, and every surrogate in a pair: text that prints as it reads.</summary>
     private static bool IsClean(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
-            if (char.IsControl(text[i]) || char.IsLowSurrogate(text[i])) return false;
+            if (char.IsControl(text[i]) || char.IsLowSurrogate(text[i]) || text[i] is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return false;
             if (char.IsHighSurrogate(text[i]) && (++i >= text.Length || !char.IsLowSurrogate(text[i]))) return false;
         }
         return true;

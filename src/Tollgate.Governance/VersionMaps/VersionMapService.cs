@@ -169,6 +169,9 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
 
     private async Task<RegisteredMap?> FindAsync(string id, CancellationToken cancellationToken)
     {
+        // Only ids made by VersionMap.Create reach storage: a table key may not hold every character a URL can carry.
+        if (id.Length != VersionMap.IdPrefix.Length + 32 || !id.StartsWith(VersionMap.IdPrefix, StringComparison.Ordinal)
+            || !id[VersionMap.IdPrefix.Length..].All(char.IsAsciiHexDigitLower)) return null;
         if (await table.GetAsync(MapPartition, id, cancellationToken) is { } row && JsonSerializer.Deserialize<MapRow>(row.Json) is { } stored)
             return Registered(LedgerEntry.Parse(System.Text.Encoding.UTF8.GetBytes(stored.Entry)), stored.Index, false);
         // Registered in the ledger, row not written yet (a crash between the two): the ledger is the record.

@@ -85,7 +85,10 @@ public sealed class KillSwitchApi(GovernanceHost governance, KillSwitchPropagati
 
     private async Task<IResult> PreflightAsync(HttpContext http)
     {
-        var preflight = await governance.KillSwitch.PreflightAsync(Environment(http), http.RequestAborted);
+        var environment = Environment(http);
+        // It takes no members, but a body is read as strictly as every other: what a caller sends is never ignored.
+        await GovernanceJson.ReadAsync(http);
+        var preflight = await governance.KillSwitch.PreflightAsync(environment, http.RequestAborted);
         return GovernanceJson.Ok(new
         {
             Environment = preflight.Environment.ToString(), preflight.Ok, preflight.CanTrigger, preflight.CanReport, preflight.Audited, preflight.Problems,

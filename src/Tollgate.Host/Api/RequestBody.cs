@@ -24,6 +24,10 @@ public static class RequestBody
         try
         {
             using var document = JsonDocument.Parse(raw.Bytes);
+            // Reading such a string throws later (storing or forwarding the body): refuse it now, as the JSON it is not.
+            if (Governance.Requests.RequestObject.BrokenText(document.RootElement, "body") is { } broken)
+                return new JsonBody(null, ApiErrors.Result(ApiReasons.MalformedJson,
+                    $"The body is not valid JSON: {broken} holds bytes that are not UTF-8 or an escaped lone surrogate."));
             return new JsonBody(document.RootElement.Clone(), null);
         }
         catch (JsonException e)

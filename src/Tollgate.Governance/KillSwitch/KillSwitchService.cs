@@ -53,8 +53,10 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
     /// at once (and pushed to the other hosts) while <see cref="EngageAsync"/> makes it durable. Stopping early is
     /// always safe; the stored record replaces it within milliseconds. Null when the switch is already engaged here.
     /// </summary>
+    /// <exception cref="GovernanceException"><see cref="GovernanceReasons.SharedAccount"/>, before anything is applied.</exception>
     public KillSwitchState? Provisional(Principal caller, DeploymentEnvironment environment, string reason, IReadOnlyList<string> reasonCodes)
     {
+        EnvironmentPolicy.CheckActor(caller, environment);
         var current = Board.Current(environment);
         return current.Engaged ? null : new KillSwitchState(environment, true, current.Sequence, reason, reasonCodes, caller.Subject, clock.GetUtcNow(), false, null);
     }

@@ -121,8 +121,8 @@ public sealed class ApprovalFlowTests
     {
         await using var world = await World.OpenAsync();
         await world.Writer.AppendAsync(Tollgate.Ledger.Entries.LedgerEntry.Create(
-            new Tollgate.Ledger.Entries.LedgerEntryFields("approval", "approval-ap-forged:0000000001", World.T0, "trader-ben", "ap-forged", "Paper", []),
-            new System.Text.Json.Nodes.JsonObject { ["approval_id"] = "ap-forged", ["step"] = "CONFIRM", ["subject_ref"] = Subject.ToString() }));
-        await Assert.ThrowsAsync<InvalidDataException>(() => world.Approvals.GetAsync("ap-forged", None));
+            new Tollgate.Ledger.Entries.LedgerEntryFields("approval", "approval-ap-00000000000000000f0f:0000000001", World.T0, "trader-ben", "ap-00000000000000000f0f", "Paper", []),
+            new System.Text.Json.Nodes.JsonObject { ["approval_id"] = "ap-00000000000000000f0f", ["step"] = "CONFIRM", ["subject_ref"] = Subject.ToString() }));
+        await Assert.ThrowsAsync<InvalidDataException>(() => world.Approvals.GetAsync("ap-00000000000000000f0f", None));
     }
 }

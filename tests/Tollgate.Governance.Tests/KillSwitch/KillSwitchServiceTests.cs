@@ -106,11 +106,12 @@ public sealed class KillSwitchServiceTests
     }
 
     [Fact]
-    public async Task A_shared_account_cannot_release_a_live_grade_switch()
+    public async Task A_shared_account_can_neither_engage_nor_release_a_live_grade_switch()
     {
         await using var world = await World.OpenAsync();
-        await world.KillSwitch.EngageAsync(People.SharedOperator, DeploymentEnvironment.Paper, "anyone may stop", ["RISK_LIMIT"], None);
+        await world.KillSwitch.EngageAsync(People.Trader, DeploymentEnvironment.Paper, "stop", ["RISK_LIMIT"], None);
         Assert.True(world.Board.IsEngaged(DeploymentEnvironment.Paper));
+        await Refused.WithAsync(GovernanceReasons.SharedAccount, () => world.KillSwitch.EngageAsync(People.SharedOperator, DeploymentEnvironment.Paper, "again", [], None));
         await Refused.WithAsync(GovernanceReasons.SharedAccount, () => world.KillSwitch.ReleaseAsync(People.SharedOperator, DeploymentEnvironment.Paper, "go", null, None));
     }
 

@@ -131,6 +131,25 @@ public sealed class KillSwitchService(GovernanceTable table, IAuditLog audit, Ap
     /// <summary>Seed 000 §5.3: can the switch be triggered (storage takes a write), reported (what is stored is what this host enforces), and audited.</summary>
     public async Task<KillSwitchPreflight> PreflightAsync(DeploymentEnvironment environment, CancellationToken cancellationToken)
     {
+        var preflight = await RunPreflightAsync(environment, cancellationToken);
+        recentPreflights[(int)environment] = (clock.GetUtcNow(), preflight);
+        return preflight;
+    }
+
+    /// <summary>
+    /// A preflight at most <paramref name="maxAge"/> old, or a new one: a burst of gate evaluations need not each
+    /// write a probe row, while a gate never judges on a preflight older than that.
+    /// </summary>
+    public async Task<KillSwitchPreflight> RecentPreflightAsync(DeploymentEnvironment environment, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var (at, preflight) = recentPreflights[(int)environment];
+        return preflight is not null && clock.GetUtcNow() - at <= maxAge ? preflight : await PreflightAsync(environment, cancellationToken);
+    }
+
+    private readonly (DateTimeOffset At, KillSwitchPreflight? Preflight)[] recentPreflights = new (DateTimeOffset, KillSwitchPreflight?)[EnvironmentCatalog.All.Count];
+
+    private async Task<KillSwitchPreflight> RunPreflightAsync(DeploymentEnvironment environment, CancellationToken cancellationToken)
+    {
         var problems = new List<string>();
         var canTrigger = false;
         var canReport = false;

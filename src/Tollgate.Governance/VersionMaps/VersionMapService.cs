@@ -167,7 +167,18 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         }
     }
 
+    /// <summary>Registrations read so far: a map never changes under its id, so one read is enough for the life of the host.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RegisteredMap> registered = new(StringComparer.Ordinal);
+
     private async Task<RegisteredMap?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (registered.TryGetValue(id, out var known)) return known;
+        var found = await ReadRegistrationAsync(id, cancellationToken);
+        if (found is not null) registered.TryAdd(id, found with { Existing = false });
+        return found;
+    }
+
+    private async Task<RegisteredMap?> ReadRegistrationAsync(string id, CancellationToken cancellationToken)
     {
         // Only ids made by VersionMap.Create reach storage: a table key may not hold every character a URL can carry.
         if (id.Length != VersionMap.IdPrefix.Length + 32 || !id.StartsWith(VersionMap.IdPrefix, StringComparison.Ordinal)

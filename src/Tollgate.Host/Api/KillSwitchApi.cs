@@ -54,7 +54,7 @@ public sealed class KillSwitchApi(GovernanceHost governance, KillSwitchPropagati
         var reason = body.Text("reason");
         // Stop first, record next: this host and every other one block orders now; the durable record follows.
         if (governance.KillSwitch.Provisional(caller, environment, reason, codes) is { } provisional && governance.KillSwitch.Board.Apply(provisional))
-            _ = propagation.PushEngagedAsync(provisional);
+            await propagation.PushEngagedAsync(provisional);
         var state = await governance.KillSwitch.EngageAsync(caller, environment, reason, codes, http.RequestAborted);
         await propagation.PushAsync(environment);
         return GovernanceJson.Ok(View(state));

@@ -86,8 +86,20 @@ public sealed class KillSwitchPropagation(
         {
             governance.KillSwitch.Board.Apply(new KillSwitchState(environment, true, engagement.Sequence, engagement.Reason, engagement.ReasonCodes,
                 engagement.Actor, at, false, null));
+            // Applied: answer the sender now, and read the stored record in the background.
+            _ = RefreshQuietlyAsync(environment);
+            return Task.CompletedTask;
         }
         return governance.KillSwitch.RefreshAsync(environment, CancellationToken.None);
+    }
+
+    private async Task RefreshQuietlyAsync(DeploymentEnvironment environment)
+    {
+        try { await governance.KillSwitch.RefreshAsync(environment, CancellationToken.None); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug("Kill-switch read of {Environment} after a push failed ({Error}); the poll will catch up", environment, e.Message);
+        }
     }
 
     private byte[]? pushKey;

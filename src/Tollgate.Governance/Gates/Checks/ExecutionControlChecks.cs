@@ -7,11 +7,14 @@ public sealed class KillSwitchPreflightCheck : GateCheck
     public override GateName Gate => GateName.ExecutionControl;
     public override string Title => "Kill switch preflight: can trigger, can report, is audited";
 
+    /// <summary>How old a preflight the check may reuse (docs/GOVERNANCE.md §4).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+
     public override async Task<CheckResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var preflight = await context.KillSwitch.PreflightAsync(context.Request.Environment, cancellationToken);
+        var preflight = await context.KillSwitch.RecentPreflightAsync(context.Request.Environment, MaxAge, cancellationToken);
         return preflight.Ok
-            ? Pass($"{context.Request.Environment}: can trigger, can report, audited.")
+            ? Pass($"{context.Request.Environment}: can trigger, can report, audited (preflight at most {MaxAge.TotalSeconds:0} s old).")
             : Veto(GovernanceReasons.KillSwitchUnavailable, $"{context.Request.Environment}: {string.Join("; ", preflight.Problems)}.");
     }
 }

@@ -148,6 +148,8 @@ public sealed class LedgerVerifier(LedgerStore store, EcdsaNoteVerifier key, Led
             {
                 if (segment.FirstIndex != tree.Size)
                 {
+                    // Rows that disagree with entries before the gap pin the change there, whether or not a checkpoint came between.
+                    ReportSuspects(VerificationReason.LeafMismatch, "and the segments after it no longer line up, so an entry was changed, inserted or removed");
                     Problem(tree.Size, VerificationReason.SegmentGap, LedgerLayout.Segment(segment.FirstIndex),
                         $"the segment starts at index {segment.FirstIndex}, but the entries before it end at {tree.Size}; a segment is missing, misnamed or reordered");
                     return;

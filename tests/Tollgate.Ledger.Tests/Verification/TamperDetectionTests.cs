@@ -122,6 +122,26 @@ public class TamperDetectionTests(TamperLedgerFixture fixture) : IClassFixture<T
         AssertFirst(report, Target, VerificationReason.LeafMismatch);
     }
 
+    /// <summary>
+    /// Whether a checkpoint falls between the removed line and its segment's end depends on how the writer batched;
+    /// without one, the segment gap comes first, and the index rows must still pin the change to its entry.
+    /// </summary>
+    [Fact]
+    public async Task A_removed_entry_line_with_no_checkpoint_before_its_segment_ends_is_still_pinned_to_its_index()
+    {
+        using var copy = Ledger.Copy();
+        var (path, offset, length) = copy.Locate(Target);
+        var segmentEnd = long.Parse(Path.GetFileNameWithoutExtension(Directory.EnumerateFiles(copy.PathOf(LedgerLayout.SegmentPrefix)).Order(StringComparer.Ordinal)
+            .First(name => string.CompareOrdinal(name, path) > 0)));
+        for (var size = Target + 1; size <= segmentEnd; size++) File.Delete(copy.CheckpointPath(size));
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, [.. bytes[..offset], .. bytes[(offset + length + 1)..]]);
+
+        var report = await copy.VerifyAsync();
+
+        AssertFirst(report, Target, VerificationReason.LeafMismatch);
+    }
+
     [Fact]
     public async Task A_changed_index_row_is_pinned_to_its_entry()
     {

@@ -155,7 +155,7 @@ tollgate vmap activate --env Simulation --map "$map_sim_1" --reason "baseline" >
 tollgate vmap activate --env Simulation --map "$map_sim_2" --reason "config 41" >/dev/null || exit 1
 tollgate vmap rollback --env Simulation --reason "fill rate fell in simulation" || exit 1
 tollgate vmap history --env Simulation || exit 1
-echo "==> the kill switch: an Operator stops Paper; every host sees it at once"
+echo "==> the kill switch: an Operator stops Paper (every host blocks new orders at once: docs/GOVERNANCE.md §6)"
 tollgate kill on --env Paper --reason "drill: stop the line" --code EXE-KILL-DRILL || exit 1
 tollgate kill preflight --env Paper || exit 1
 echo "==> releasing it on Paper needs a Trader's approval: off without one asks for it"

@@ -40,7 +40,7 @@ public sealed class ApprovalService(
         };
         await Stream(id).AppendAsync(0, key => Entry(key, caller, subject, releaseId ?? id, now, payload), cancellationToken);
         // The listing is a projection for GET /approvals; the approval itself is its stream.
-        var listed = (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + id;
+        var listed = RecordKeys.NewestFirst(now) + "-" + id;
         await table.TryInsertAsync(ListPartition, listed, id, cancellationToken);
         return await GetAsync(id, cancellationToken);
     }

@@ -9,7 +9,7 @@ namespace Tollgate.Governance.Audit;
 /// <summary>One record of an <see cref="AuditedStream"/>: its sequence number, its ledger entry and where that is.</summary>
 public sealed record StreamRecord(long Sequence, LedgerEntry Entry, long LedgerIndex)
 {
-    public JsonElement Payload => JsonDocument.Parse(Entry.Bytes).RootElement.GetProperty("payload");
+    public JsonElement Payload { get; } = Entry.Payload();
 }
 
 /// <summary>
@@ -77,19 +77,15 @@ public sealed class AuditedStream(GovernanceTable table, IAuditLog audit, string
 
     private async Task ProjectAsync(StreamRecord record, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(new ProjectedRow(System.Text.Encoding.UTF8.GetString(record.Entry.Bytes), record.LedgerIndex));
         // False: the row is there already, written by whoever projected this record first. Same entry, same row.
-        await table.TryInsertAsync(Name, RecordKeys.NewestFirst(record.Sequence), json, cancellationToken);
+        await table.TryInsertAsync(Name, RecordKeys.NewestFirst(record.Sequence), ProjectedEntry.Json(record.Entry, record.LedgerIndex), cancellationToken);
     }
 
     private static StreamRecord Parse(StoredRecord row)
     {
-        var projected = JsonSerializer.Deserialize<ProjectedRow>(row.Json)
-            ?? throw new InvalidDataException($"Governance row {row.Partition}/{row.Row} is empty.");
-        return new StreamRecord(RecordKeys.SequenceOf(row.Row), LedgerEntry.Parse(System.Text.Encoding.UTF8.GetBytes(projected.Entry)), projected.Index);
+        var (entry, index) = ProjectedEntry.Read(row);
+        return new StreamRecord(RecordKeys.SequenceOf(row.Row), entry, index);
     }
-
-    private sealed record ProjectedRow(string Entry, long Index);
 }
 
 /// <summary>Another writer appended the record this one meant to append.</summary>

@@ -73,10 +73,18 @@ public static class GateNames
                 $"'{Requests.RequestObject.Printable(name ?? "")}' is not a gate; use one of {string.Join(", ", Wire.Values)}.");
 
     /// <summary>Any VETO vetoes; otherwise any RETURN or check that could not be evaluated returns; only all PASS passes.</summary>
-    public static GateVerdict Combine(IEnumerable<CheckResult> checks)
+    public static GateVerdict Combine(IEnumerable<CheckResult> checks) => Overall(checks.Select(check => check.Verdict switch
     {
-        var verdicts = checks.Select(check => check.Verdict).ToList();
-        if (verdicts.Contains(CheckVerdict.Veto)) return GateVerdict.Veto;
-        return verdicts.Count > 0 && verdicts.All(verdict => verdict == CheckVerdict.Pass) ? GateVerdict.Pass : GateVerdict.Return;
+        CheckVerdict.Pass => GateVerdict.Pass,
+        CheckVerdict.Veto => GateVerdict.Veto,
+        _ => GateVerdict.Return,
+    }));
+
+    /// <summary>The same rule over verdicts (several gates' into one): any VETO vetoes, only all PASS (and at least one) passes.</summary>
+    public static GateVerdict Overall(IEnumerable<GateVerdict> verdicts)
+    {
+        var all = verdicts.ToList();
+        if (all.Contains(GateVerdict.Veto)) return GateVerdict.Veto;
+        return all.Count > 0 && all.All(verdict => verdict == GateVerdict.Pass) ? GateVerdict.Pass : GateVerdict.Return;
     }
 }

@@ -52,12 +52,11 @@ public sealed partial class GateService(
         var verdict = GateNames.Combine(checks);
         // Evaluations never wait for each other: each has its own id, newest first in its gate and release's partition.
         var at = clock.GetUtcNow();
-        var row = $"{(DateTimeOffset.MaxValue.UtcTicks - NextTicks(at)).ToString("D19", CultureInfo.InvariantCulture)}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var row = RecordKeys.NewestFirstTicks(NextTicks(at)) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var id = $"eval-{GateNames.Of(gate)}-{ReleaseHash(request.ReleaseId)}-{row}";
         var entry = Entry(LedgerKey(id), caller, gate, verdict, checks, request, id, at);
         var receipt = await audit.AppendAsync(entry, cancellationToken);
-        await table.TryInsertAsync(Partition(gate, request.ReleaseId), row, JsonSerializer.Serialize(new EvaluationRow(Encoding.UTF8.GetString(entry.Bytes), receipt.Index)),
-            cancellationToken);
+        await table.TryInsertAsync(Partition(gate, request.ReleaseId), row, ProjectedEntry.Json(entry, receipt.Index), cancellationToken);
         return Evaluation(gate, entry, receipt.Index);
     }
 
@@ -99,11 +98,9 @@ public sealed partial class GateService(
 
     private static GateEvaluation Read(GateName gate, StoredRecord row)
     {
-        var stored = JsonSerializer.Deserialize<EvaluationRow>(row.Json) ?? throw new InvalidDataException($"Gate row {row.Partition}/{row.Row} is empty.");
-        return Evaluation(gate, LedgerEntry.Parse(Encoding.UTF8.GetBytes(stored.Entry)), stored.Index);
+        var (entry, index) = ProjectedEntry.Read(row);
+        return Evaluation(gate, entry, index);
     }
-
-    private sealed record EvaluationRow(string Entry, long Index);
 
     private static LedgerEntry Entry(string key, Principal caller, GateName gate, GateVerdict verdict, IReadOnlyList<CheckResult> checks,
         GateRequest request, string evaluationId, DateTimeOffset at)
@@ -138,7 +135,7 @@ public sealed partial class GateService(
 
     private static GateEvaluation Evaluation(GateName gate, LedgerEntry entry, long ledgerIndex)
     {
-        var payload = JsonDocument.Parse(entry.Bytes).RootElement.GetProperty("payload");
+        var payload = entry.Payload();
         var checks = payload.GetProperty("checks").EnumerateArray().Select(check => new CheckResult(
             check.GetProperty("id").GetString()!,
             check.GetProperty("verdict").GetString() switch

@@ -50,8 +50,7 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
                 : throw new GovernanceException(GovernanceReasons.AuditUnavailable,
                     $"Version map {map.Id} is being registered by another caller whose registration has not reached the ledger; register it again.");
         }
-        await table.TryInsertAsync(MapPartition, map.Id, JsonSerializer.Serialize(new MapRow(System.Text.Encoding.UTF8.GetString(entry.Bytes), receipt.Index)),
-            cancellationToken);
+        await table.TryInsertAsync(MapPartition, map.Id, ProjectedEntry.Json(entry, receipt.Index), cancellationToken);
         // Lookup by code version (a GitHub deployment names its commit): newest registration first.
         await table.TryInsertAsync(CodePartition(map.Environment), CodeRow(map.Code, entry.Fields.Time), map.Id, cancellationToken);
         return Registered(entry, receipt.Index, receipt.Existing);
@@ -69,7 +68,7 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
     private static string CodeHash(string code) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(code)));
 
     private static string CodeRow(string code, DateTimeOffset at) =>
-        $"{CodeHash(code)}-{(DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture)}";
+        $"{CodeHash(code)}-{RecordKeys.NewestFirst(at)}";
 
     /// <exception cref="GovernanceException"><see cref="GovernanceReasons.MapNotFound"/>.</exception>
     public async Task<RegisteredMap> GetAsync(string id, CancellationToken cancellationToken) =>
@@ -183,14 +182,16 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         // Only ids made by VersionMap.Create reach storage: a table key may not hold every character a URL can carry.
         if (id.Length != VersionMap.IdPrefix.Length + 32 || !id.StartsWith(VersionMap.IdPrefix, StringComparison.Ordinal)
             || !id[VersionMap.IdPrefix.Length..].All(char.IsAsciiHexDigitLower)) return null;
-        if (await table.GetAsync(MapPartition, id, cancellationToken) is { } row && JsonSerializer.Deserialize<MapRow>(row.Json) is { } stored)
-            return Registered(LedgerEntry.Parse(System.Text.Encoding.UTF8.GetBytes(stored.Entry)), stored.Index, false);
+        if (await table.GetAsync(MapPartition, id, cancellationToken) is { } row)
+        {
+            var (stored, storedIndex) = ProjectedEntry.Read(row);
+            return Registered(stored, storedIndex, false);
+        }
         // Registered in the ledger, row not written yet (a crash between the two): the ledger is the record.
         if (audit.Find(RegistrationKey(id)) is { } index)
         {
             var entry = await audit.ReadAsync(index, cancellationToken);
-            await table.TryInsertAsync(MapPartition, id, JsonSerializer.Serialize(new MapRow(System.Text.Encoding.UTF8.GetString(entry.Bytes), index)),
-                cancellationToken);
+            await table.TryInsertAsync(MapPartition, id, ProjectedEntry.Json(entry, index), cancellationToken);
             return Registered(entry, index, false);
         }
         return null;
@@ -198,7 +199,7 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
 
     private static RegisteredMap Registered(LedgerEntry entry, long index, bool existing)
     {
-        var payload = JsonDocument.Parse(entry.Bytes).RootElement.GetProperty("payload");
+        var payload = entry.Payload();
         return new RegisteredMap(VersionMap.FromJson(payload.GetProperty("map")), entry.Fields.Actor, entry.Fields.Time, index, existing);
     }
 
@@ -206,5 +207,4 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
 
     private AuditedStream Stream(DeploymentEnvironment environment) => new(table, audit, $"vmap-{environment}");
 
-    private sealed record MapRow(string Entry, long Index);
 }

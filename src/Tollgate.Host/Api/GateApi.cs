@@ -68,10 +68,7 @@ public sealed class GateApi(GovernanceHost governance) : IFunctionModule
         return evaluations;
     }
 
-    public static GateVerdict Combine(IReadOnlyList<GateEvaluation> evaluations) =>
-        evaluations.Any(evaluation => evaluation.Verdict == GateVerdict.Veto) ? GateVerdict.Veto
-        : evaluations.All(evaluation => evaluation.Verdict == GateVerdict.Pass) ? GateVerdict.Pass
-        : GateVerdict.Return;
+    public static GateVerdict Combine(IReadOnlyList<GateEvaluation> evaluations) => GateNames.Overall(evaluations.Select(evaluation => evaluation.Verdict));
 
     public static GateRequest ParseRequest(RequestObject body) => new(
         EnvironmentCatalog.Parse(body.Text("environment", 16)),

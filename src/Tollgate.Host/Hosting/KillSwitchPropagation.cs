@@ -35,41 +35,33 @@ public sealed class KillSwitchPropagation(
     private string? address;
 
     /// <summary>Tells every other live host to re-read <paramref name="environment"/>; never fails the caller.</summary>
-    public async Task PushAsync(DeploymentEnvironment environment)
-    {
-        await Task.WhenAll(peers.Select(async peer =>
-        {
-            try
-            {
-                using var response = await http.PostAsJsonAsync(new Uri(new Uri(peer), $"{settings.RoutePrefix}/kill-switch/notify"),
-                    new { environment = environment.ToString() });
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                logger.LogDebug("Kill-switch push to {Peer} failed ({Error}); its poll will catch up", peer, e.Message);
-            }
-        }));
-    }
+    public Task PushAsync(DeploymentEnvironment environment) => NotifyPeersAsync(new { environment = environment.ToString() });
 
     /// <summary>
     /// Sends an engagement to every other host before it is stored, signed with a key only Tollgate's hosts hold
     /// (derived from the ledger's signing key), so each applies it at once; each then reads storage for the record.
     /// </summary>
-    public async Task PushEngagedAsync(KillSwitchState engaged)
+    public Task PushEngagedAsync(KillSwitchState engaged)
     {
-        if (PushKey() is not { } key) return;
+        if (PushKey() is not { } key) return Task.CompletedTask;
         var push = new SignedEngagement(engaged.Environment.ToString(), engaged.Sequence, engaged.Actor, LedgerTime(engaged.At), engaged.Reason,
             [.. engaged.ReasonCodes], "");
-        push = push with { Signature = push.Sign(key) };
+        return NotifyPeersAsync(push with { Signature = push.Sign(key) });
+    }
+
+    /// <summary>POSTs <paramref name="body"/> to every other live host's notify endpoint at once; a host that does not answer catches up by its poll.</summary>
+    private async Task NotifyPeersAsync(object body)
+    {
         await Task.WhenAll(peers.Select(async peer =>
         {
             try
             {
-                using var response = await http.PostAsJsonAsync(new Uri(new Uri(peer), $"{settings.RoutePrefix}/kill-switch/notify"), push, Api.GovernanceJson.Options);
+                // Declared as object, the body is written as its runtime type.
+                using var response = await http.PostAsJsonAsync(new Uri(new Uri(peer), $"{settings.RoutePrefix}/kill-switch/notify"), body, Api.GovernanceJson.Options);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                logger.LogDebug("Kill-switch engagement push to {Peer} failed ({Error}); its poll will catch up", peer, e.Message);
+                logger.LogDebug("Kill-switch push to {Peer} failed ({Error}); its poll will catch up", peer, e.Message);
             }
         }));
     }

@@ -14,9 +14,10 @@ public static class CallerIdentity
     private const string RolePrefix = "Tollgate.";
 
     public static Principal Of(HttpContext http) =>
-        http.Items.TryGetValue(ItemKey, out var caller) && caller is Principal principal
-            ? principal
-            : throw new InvalidOperationException("The access check did not run for this request.");
+        Find(http) ?? throw new InvalidOperationException("The access check did not run for this request.");
+
+    /// <summary>The caller, or null before the access check (or for an open function).</summary>
+    public static Principal? Find(HttpContext http) => http.Items.TryGetValue(ItemKey, out var caller) ? caller as Principal : null;
 
     public static void Set(HttpContext http, Principal principal) => http.Items[ItemKey] = principal;
 

@@ -49,7 +49,7 @@ public static class HttpTriggerRoutes
             var status = ApiErrors.StatusFor(refused.Reason);
             var answer = status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
                 ? await http.RequestServices.GetRequiredService<AccessGuard>().DenyAsync(http, function.Name, refused.Reason, status, refused.Message,
-                    http.Items.ContainsKey("tollgate.caller") ? CallerIdentity.Of(http).Subject : null)
+                    CallerIdentity.Find(http)?.Subject)
                 : ApiErrors.Result(refused);
             await answer.ExecuteAsync(http);
         }

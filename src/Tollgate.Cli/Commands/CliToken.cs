@@ -1,6 +1,5 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Tollgate.Cli.Commands;
 
@@ -24,20 +23,11 @@ internal static class CliToken
     /// </summary>
     public static string? Subject(string? token)
     {
-        var parts = token?.Split('.');
-        if (parts is not { Length: 3 }) return null;
-        try
-        {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
-            using var claims = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-            return claims.RootElement.TryGetProperty("oid", out var oid) ? oid.GetString()
-                : claims.RootElement.TryGetProperty("sub", out var sub) ? sub.GetString()
-                : null;
-        }
-        catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
-        {
-            return null;
-        }
+        var handler = new JsonWebTokenHandler();
+        if (token is null || !handler.CanReadToken(token)) return null;
+        var jwt = handler.ReadJsonWebToken(token);
+        return jwt.TryGetPayloadValue<string>("oid", out var oid) ? oid
+            : jwt.TryGetPayloadValue<string>("sub", out var sub) ? sub
+            : null;
     }
 }

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Polly;
+using Polly.Retry;
 using Tollgate.Governance.Secrets;
 using Tollgate.Host.Settings;
 
@@ -25,15 +27,15 @@ public sealed class GitHubAppClient(HttpClient http, GitHubSettings settings, IS
             || callbackUrl.Scheme != settings.ApiUrl.Scheme)
             throw new GitHubCallException($"The callback URL's host {callbackUrl.Host} is not the GitHub API's ({settings.ApiUrl.Host}); not calling it.");
         var token = await InstallationTokenAsync(installationId, cancellationToken);
-        using var request = Request(HttpMethod.Post, callbackUrl, token);
-        request.Content = JsonContent.Create(new { environment_name = environmentName, state = approved ? "approved" : "rejected", comment });
-        await SendAsync(request, "review the deployment", cancellationToken);
+        var review = new { environment_name = environmentName, state = approved ? "approved" : "rejected", comment };
+        await SendAsync(() => Request(HttpMethod.Post, callbackUrl, token, JsonContent.Create(review)), "review the deployment", cancellationToken);
     }
 
     private async Task<string> InstallationTokenAsync(long installationId, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Post, new Uri(settings.ApiUrl, $"app/installations/{installationId}/access_tokens"), await AppJwtAsync(cancellationToken));
-        using var answer = JsonDocument.Parse(await SendAsync(request, "get an installation token", cancellationToken));
+        var jwt = await AppJwtAsync(cancellationToken);
+        var uri = new Uri(settings.ApiUrl, $"app/installations/{installationId}/access_tokens");
+        using var answer = JsonDocument.Parse(await SendAsync(() => Request(HttpMethod.Post, uri, jwt, null), "get an installation token", cancellationToken));
         return answer.RootElement.TryGetProperty("token", out var token) && token.GetString() is { Length: > 0 } value
             ? value
             : throw new GitHubCallException("GitHub answered the installation token request without a token.");
@@ -64,9 +66,9 @@ public sealed class GitHubAppClient(HttpClient http, GitHubSettings settings, IS
         });
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, Uri uri, string bearer)
+    private static HttpRequestMessage Request(HttpMethod method, Uri uri, string bearer, HttpContent? content)
     {
-        var request = new HttpRequestMessage(method, uri);
+        var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         request.Headers.Add("X-GitHub-Api-Version", ApiVersion);
@@ -74,38 +76,48 @@ public sealed class GitHubAppClient(HttpClient http, GitHubSettings settings, IS
         return request;
     }
 
-    /// <summary>Sends, retrying twice on a 5xx or no answer (GitHub does not redeliver a protection-rule webhook by itself).</summary>
-    private async Task<string> SendAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>Two more tries on a 5xx or no answer (GitHub does not redeliver a protection-rule webhook by itself); never on a 4xx.</summary>
+    private static readonly ResiliencePipeline<HttpResponseMessage> Retry = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
-            using var copy = await CloneAsync(request, cancellationToken);
-            try
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                .Handle<HttpRequestException>()
+                .Handle<TaskCanceledException>()
+                .HandleResult(response => (int)response.StatusCode >= 500),
+            // A retried answer is thrown away: release its connection.
+            OnRetry = arguments =>
             {
-                using var response = await http.SendAsync(copy, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.IsSuccessStatusCode) return body;
-                if ((int)response.StatusCode < 500 || attempt == 3)
-                    throw new GitHubCallException($"GitHub refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}.");
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (attempt == 3) throw new GitHubCallException($"GitHub did not answer when asked to {what} ({e.GetType().Name}).");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt * attempt), cancellationToken);
-        }
-    }
+                arguments.Outcome.Result?.Dispose();
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
-    private static async Task<HttpRequestMessage> CloneAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends a request <paramref name="request"/> builds afresh for each try; the answer's body on success.</summary>
+    private async Task<string> SendAsync(Func<HttpRequestMessage> request, string what, CancellationToken cancellationToken)
     {
-        var copy = new HttpRequestMessage(request.Method, request.RequestUri);
-        foreach (var header in request.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        if (request.Content is not null)
+        HttpResponseMessage response;
+        try
         {
-            copy.Content = new ByteArrayContent(await request.Content.ReadAsByteArrayAsync(cancellationToken));
-            copy.Content.Headers.ContentType = request.Content.Headers.ContentType;
+            response = await Retry.ExecuteAsync(async token =>
+            {
+                using var attempt = request();
+                return await http.SendAsync(attempt, token);
+            }, cancellationToken);
         }
-        return copy;
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new GitHubCallException($"GitHub did not answer when asked to {what} ({e.GetType().Name}).");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+                throw new GitHubCallException($"GitHub refused to {what}: {(int)response.StatusCode} {response.ReasonPhrase}.");
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
     }
 }
 

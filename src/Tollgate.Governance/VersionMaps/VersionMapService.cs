@@ -77,16 +77,19 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
     /// <summary>The environment's Active Version Map. A missing map blocks: there is no default.</summary>
     /// <exception cref="GovernanceException"><see cref="GovernanceReasons.MapMissing"/>.</exception>
     public async Task<ActiveMap> ActiveAsync(DeploymentEnvironment environment, CancellationToken cancellationToken) =>
-        await FindActiveAsync(environment, cancellationToken) ?? throw new GovernanceException(GovernanceReasons.MapMissing,
-            $"{environment} has no Active Version Map; nothing may run there until one is activated (seed 000 §3.1).");
+        await FindActiveAsync(environment, cancellationToken) ?? throw NoActiveMap(environment);
+
+    private static GovernanceException NoActiveMap(DeploymentEnvironment environment) => new(GovernanceReasons.MapMissing,
+        $"{environment} has no Active Version Map; nothing may run there until one is activated (seed 000 §3.1).");
 
     public async Task<ActiveMap?> FindActiveAsync(DeploymentEnvironment environment, CancellationToken cancellationToken)
     {
-        var latest = await Stream(environment).LatestAsync(cancellationToken);
-        if (latest is null) return null;
-        var change = VersionSwitch.From(environment, latest);
+        if (await LatestSwitchAsync(environment, cancellationToken) is not { } change) return null;
         return new ActiveMap(change, (await GetAsync(change.ToMap, cancellationToken)).Map);
     }
+
+    private async Task<VersionSwitch?> LatestSwitchAsync(DeploymentEnvironment environment, CancellationToken cancellationToken) =>
+        await Stream(environment).LatestAsync(cancellationToken) is { } latest ? VersionSwitch.From(environment, latest) : null;
 
     /// <summary>The environment's switches, newest first.</summary>
     public async Task<IReadOnlyList<VersionSwitch>> HistoryAsync(DeploymentEnvironment environment, int limit, CancellationToken cancellationToken) =>
@@ -101,7 +104,7 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         var map = (await GetAsync(mapId, cancellationToken)).Map;
         if (map.Environment != environment)
             throw new GovernanceException(GovernanceReasons.MapWrongEnvironment, $"Version map {mapId} was registered for {map.Environment}, not {environment}.");
-        return await SwitchAsync(caller, environment, SwitchAction.Activate, map, reason, expectedFrom, checkExpected, approvalId, cancellationToken);
+        return await SwitchAsync(caller, environment, SwitchAction.Activate, map, reason, expectedFrom, checkExpected, approvalId, history: null, cancellationToken);
     }
 
     /// <summary>Moves the pointer back: to <paramref name="toMap"/>, or by default to the map the current one replaced.</summary>
@@ -109,25 +112,25 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         bool checkExpected, string? approvalId, CancellationToken cancellationToken)
     {
         EnvironmentPolicy.CheckActor(caller, environment);
-        var active = await ActiveAsync(environment, cancellationToken);
-        var target = toMap ?? active.Switch.FromMap ?? throw new GovernanceException(GovernanceReasons.MapNoPrevious,
-            $"{active.Map.Id} was the first map activated in {environment}; there is nothing earlier to roll back to.");
         var history = await HistoryAsync(environment, int.MaxValue, cancellationToken);
+        var current = history.FirstOrDefault() ?? throw NoActiveMap(environment);
+        var target = toMap ?? current.FromMap ?? throw new GovernanceException(GovernanceReasons.MapNoPrevious,
+            $"{current.ToMap} was the first map activated in {environment}; there is nothing earlier to roll back to.");
         if (!history.Any(change => change.ToMap == target))
             throw new GovernanceException(GovernanceReasons.MapNoPrevious, $"{target} was never active in {environment}; a rollback returns to a map that was.");
         var map = (await GetAsync(target, cancellationToken)).Map;
-        return await SwitchAsync(caller, environment, SwitchAction.Rollback, map, reason, expectedFrom, checkExpected, approvalId, cancellationToken);
+        return await SwitchAsync(caller, environment, SwitchAction.Rollback, map, reason, expectedFrom, checkExpected, approvalId, history, cancellationToken);
     }
 
     /// <summary>What approving a switch is about.</summary>
     public static ApprovalSubject SubjectOf(SwitchAction action, DeploymentEnvironment environment, string mapId) =>
         new(action == SwitchAction.Activate ? SubjectKind.ActivateVersionMap : SubjectKind.RollbackVersionMap, environment, mapId);
 
+    /// <param name="history">The environment's switches when the caller has already read them, so a rollback reads the stream once.</param>
     private async Task<VersionSwitch> SwitchAsync(Principal caller, DeploymentEnvironment environment, SwitchAction action, VersionMap map, string reason,
-        string? expectedFrom, bool checkExpected, string? approvalId, CancellationToken cancellationToken)
+        string? expectedFrom, bool checkExpected, string? approvalId, IReadOnlyList<VersionSwitch>? history, CancellationToken cancellationToken)
     {
-        var latest = await Stream(environment).LatestAsync(cancellationToken);
-        var current = latest is null ? null : VersionSwitch.From(environment, latest);
+        var current = history is null ? await LatestSwitchAsync(environment, cancellationToken) : history.FirstOrDefault();
         if (checkExpected && current?.ToMap != expectedFrom)
             throw new GovernanceException(GovernanceReasons.MapConflict,
                 $"{environment}'s active map is {current?.ToMap ?? "none"}, not {expectedFrom ?? "none"} as the request expected; nothing was switched.");
@@ -137,7 +140,8 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         if (EnvironmentCatalog.Profile(environment).RequiresApproval)
         {
             var approval = await approvals.RequireApprovedAsync(approvalId, SubjectOf(action, environment, map.Id), caller, cancellationToken);
-            if ((await HistoryAsync(environment, int.MaxValue, cancellationToken)).Any(change => change.ApprovalId == approvalId))
+            history ??= await HistoryAsync(environment, int.MaxValue, cancellationToken);
+            if (history.Any(change => change.ApprovalId == approvalId))
                 throw new GovernanceException(GovernanceReasons.NotPending, $"Approval {approvalId} was already used for a switch; an approval is used once.");
             approver = approval.DecidedBy;
         }
@@ -154,7 +158,7 @@ public sealed class VersionMapService(GovernanceTable table, IAuditLog audit, Ap
         };
         try
         {
-            var record = await Stream(environment).AppendAsync(latest?.Sequence ?? 0, key => LedgerEntry.Create(
+            var record = await Stream(environment).AppendAsync(current?.Sequence ?? 0, key => LedgerEntry.Create(
                 new LedgerEntryFields("version_map_switch", key, clock.GetUtcNow(), caller.Subject, map.Id, environment.ToString(),
                     [.. new[] { current?.ToMap, map.Id, approvalId }.OfType<string>()]),
                 payload), cancellationToken);

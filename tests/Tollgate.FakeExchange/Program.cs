@@ -1,0 +1,2 @@
+// Placeholder entry point until the fake exchange lands.
+return 0;

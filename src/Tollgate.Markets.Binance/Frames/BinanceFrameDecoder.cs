@@ -1,0 +1,366 @@
+using System.Text.Json;
+using Tollgate.Markets.Events;
+using Tollgate.Markets.Ingest;
+using Tollgate.Markets.Instruments;
+
+namespace Tollgate.Markets.Binance.Frames;
+
+/// <summary>
+/// Decodes Binance combined-stream frames (<c>{"stream":"btcusdt@depth@100ms","data":{...}}</c>) and REST depth
+/// snapshots straight from their UTF-8 bytes with <see cref="Utf8JsonReader"/>: decimals are parsed from the string
+/// bytes exactly, symbols are looked up without building strings, and levels go to buffers the decoder reuses, so
+/// a frame allocates nothing. Field names are Binance's, case-sensitive (<c>b</c> is the best bid price in a
+/// bookTicker and the bids array in a depth update). Unknown fields are skipped; a missing or mistyped field, a bad
+/// number or an unknown stream is a <see cref="FrameFault"/>, never an exception.
+/// </summary>
+public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDecoder
+{
+    /// <summary>Larger than any frame Binance sends (a 5000-level futures snapshot is about 300 KB).</summary>
+    public const int MaxFrameBytes = 4 * 1024 * 1024;
+    public const int MaxLevels = 10_000;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+    private PriceLevel[] bids = new PriceLevel[256];
+    private PriceLevel[] asks = new PriceLevel[256];
+
+    public FrameFault Decode(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink)
+    {
+        if (body.Length > MaxFrameBytes) return FrameFault.TooLarge;
+        try
+        {
+            return header.Kind == FrameKind.DepthSnapshot
+                ? DecodeSnapshot(header, body, sink)
+                : DecodeStream(header, body, sink);
+        }
+        catch (JsonException)
+        {
+            return FrameFault.Malformed;
+        }
+    }
+
+    private FrameFault DecodeStream(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink)
+    {
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return FrameFault.Malformed;
+        var kind = StreamKind.None;
+        ReadOnlySpan<byte> streamSymbol = default;
+        int dataStart = -1, dataEnd = -1;
+        var fault = FrameFault.None;
+        var decoded = false;
+        var control = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("stream"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
+                if (!TryParseStreamName(reader.ValueSpan, header.Market, out streamSymbol, out kind)) return FrameFault.UnknownStream;
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject) return FrameFault.Schema;
+                if (kind == StreamKind.None)
+                {
+                    // "data" before "stream": remember where it is and come back once the stream is known.
+                    dataStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    dataEnd = (int)reader.BytesConsumed;
+                }
+                else
+                {
+                    fault = DecodeData(ref reader, kind, header, streamSymbol, sink);
+                    if (fault != FrameFault.None) return fault;
+                    decoded = true;
+                }
+            }
+            else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8))
+            {
+                control = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("code"u8) || reader.ValueTextEquals("error"u8))
+            {
+                return FrameFault.ExchangeError;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return FrameFault.Malformed;
+        while (reader.Read()) { } // trailing garbage throws
+        if (decoded) return FrameFault.None;
+        if (dataStart >= 0)
+        {
+            if (kind == StreamKind.None) return FrameFault.Schema;
+            var data = new Utf8JsonReader(body[dataStart..dataEnd], ReaderOptions);
+            data.Read();
+            return DecodeData(ref data, kind, header, streamSymbol, sink);
+        }
+        return control && kind == StreamKind.None ? FrameFault.Control : FrameFault.Schema;
+    }
+
+    private FrameFault DecodeData(ref Utf8JsonReader reader, StreamKind kind, in FrameHeader header, ReadOnlySpan<byte> streamSymbol, IMarketEventSink sink)
+        => kind switch
+        {
+            StreamKind.BookTicker => DecodeBookTicker(ref reader, header, streamSymbol, sink),
+            StreamKind.Depth => DecodeDepth(ref reader, header, streamSymbol, sink),
+            StreamKind.AggTrade => DecodeAggTrade(ref reader, header, streamSymbol, sink),
+            StreamKind.MarkPrice => DecodeMarkPrice(ref reader, header, streamSymbol, sink),
+            _ => FrameFault.UnknownStream,
+        };
+
+    private FrameFault DecodeBookTicker(ref Utf8JsonReader reader, in FrameHeader header, ReadOnlySpan<byte> streamSymbol, IMarketEventSink sink)
+    {
+        Instrument? instrument = null;
+        long updateId = 0;
+        long? eventTime = null;
+        decimal bid = 0, bidQty = 0, ask = 0, askQty = 0;
+        var seen = Fields.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            FrameFault fault;
+            if (reader.ValueTextEquals("u"u8)) { fault = ReadLong(ref reader, out updateId); seen |= Fields.FinalId; }
+            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
+            else if (reader.ValueTextEquals("b"u8)) { fault = ReadDecimal(ref reader, out bid); seen |= Fields.Bid; }
+            else if (reader.ValueTextEquals("B"u8)) { fault = ReadDecimal(ref reader, out bidQty); seen |= Fields.BidQty; }
+            else if (reader.ValueTextEquals("a"u8)) { fault = ReadDecimal(ref reader, out ask); seen |= Fields.Ask; }
+            else if (reader.ValueTextEquals("A"u8)) { fault = ReadDecimal(ref reader, out askQty); seen |= Fields.AskQty; }
+            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out var e); eventTime = e; }
+            else fault = SkipValue(ref reader);
+            if (fault != FrameFault.None) return fault;
+        }
+        const Fields required = Fields.FinalId | Fields.Symbol | Fields.Bid | Fields.BidQty | Fields.Ask | Fields.AskQty;
+        if ((seen & required) != required) return FrameFault.Schema;
+        if (bidQty < 0 || askQty < 0 || bid < 0 || ask < 0 || updateId < 0) return FrameFault.Value;
+        DateTimeOffset? exchangeTime = null;
+        if (eventTime is { } ms)
+        {
+            if (!TryTime(ms, out var t)) return FrameFault.Number;
+            exchangeTime = t;
+        }
+        sink.OnQuote(new Quote(instrument!, updateId, bid, bidQty, ask, askQty, exchangeTime, header.ReceivedAt));
+        return FrameFault.None;
+    }
+
+    private FrameFault DecodeDepth(ref Utf8JsonReader reader, in FrameHeader header, ReadOnlySpan<byte> streamSymbol, IMarketEventSink sink)
+    {
+        Instrument? instrument = null;
+        long first = 0, final = 0, previous = 0, eventTime = 0;
+        int bidCount = 0, askCount = 0;
+        var seen = Fields.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            FrameFault fault;
+            if (reader.ValueTextEquals("e"u8)) { fault = ExpectEvent(ref reader, "depthUpdate"u8); }
+            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
+            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
+            else if (reader.ValueTextEquals("U"u8)) { fault = ReadLong(ref reader, out first); seen |= Fields.FirstId; }
+            else if (reader.ValueTextEquals("u"u8)) { fault = ReadLong(ref reader, out final); seen |= Fields.FinalId; }
+            else if (reader.ValueTextEquals("pu"u8)) { fault = ReadLong(ref reader, out previous); seen |= Fields.PreviousId; }
+            else if (reader.ValueTextEquals("b"u8)) { fault = ReadLevels(ref reader, ref bids, out bidCount); seen |= Fields.Bid; }
+            else if (reader.ValueTextEquals("a"u8)) { fault = ReadLevels(ref reader, ref asks, out askCount); seen |= Fields.Ask; }
+            else fault = SkipValue(ref reader);
+            if (fault != FrameFault.None) return fault;
+        }
+        var required = Fields.EventTime | Fields.Symbol | Fields.FirstId | Fields.FinalId | Fields.Bid | Fields.Ask;
+        if (header.Market == MarketKind.Futures) required |= Fields.PreviousId;
+        if ((seen & required) != required) return FrameFault.Schema;
+        if (first < 0 || final < first) return FrameFault.Value;
+        if (!TryTime(eventTime, out var exchangeTime)) return FrameFault.Number;
+        sink.OnBookDelta(new BookDelta(instrument!, first, final, header.Market == MarketKind.Futures ? previous : null,
+            exchangeTime, header.ReceivedAt, bids.AsSpan(0, bidCount), asks.AsSpan(0, askCount)));
+        return FrameFault.None;
+    }
+
+    private FrameFault DecodeAggTrade(ref Utf8JsonReader reader, in FrameHeader header, ReadOnlySpan<byte> streamSymbol, IMarketEventSink sink)
+    {
+        Instrument? instrument = null;
+        long id = 0, firstTrade = 0, lastTrade = 0, eventTime = 0, tradeTime = 0;
+        decimal price = 0, quantity = 0;
+        var buyerIsMaker = false;
+        var seen = Fields.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            FrameFault fault;
+            if (reader.ValueTextEquals("e"u8)) fault = ExpectEvent(ref reader, "aggTrade"u8);
+            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
+            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
+            else if (reader.ValueTextEquals("a"u8)) { fault = ReadLong(ref reader, out id); seen |= Fields.FinalId; }
+            else if (reader.ValueTextEquals("p"u8)) { fault = ReadDecimal(ref reader, out price); seen |= Fields.Bid; }
+            else if (reader.ValueTextEquals("q"u8)) { fault = ReadDecimal(ref reader, out quantity); seen |= Fields.BidQty; }
+            else if (reader.ValueTextEquals("f"u8)) { fault = ReadLong(ref reader, out firstTrade); seen |= Fields.FirstId; }
+            else if (reader.ValueTextEquals("l"u8)) { fault = ReadLong(ref reader, out lastTrade); seen |= Fields.PreviousId; }
+            else if (reader.ValueTextEquals("T"u8)) { fault = ReadLong(ref reader, out tradeTime); seen |= Fields.TradeTime; }
+            else if (reader.ValueTextEquals("m"u8)) { fault = ReadBool(ref reader, out buyerIsMaker); seen |= Fields.Ask; }
+            else fault = SkipValue(ref reader);
+            if (fault != FrameFault.None) return fault;
+        }
+        const Fields required = Fields.EventTime | Fields.Symbol | Fields.FinalId | Fields.Bid | Fields.BidQty | Fields.FirstId | Fields.PreviousId | Fields.TradeTime | Fields.Ask;
+        if ((seen & required) != required) return FrameFault.Schema;
+        if (price <= 0 || quantity <= 0 || lastTrade < firstTrade) return FrameFault.Value;
+        if (!TryTime(eventTime, out var exchangeTime) || !TryTime(tradeTime, out var traded)) return FrameFault.Number;
+        sink.OnTrade(new Trade(instrument!, id, firstTrade, lastTrade, price, quantity, buyerIsMaker, traded, exchangeTime, header.ReceivedAt));
+        return FrameFault.None;
+    }
+
+    private FrameFault DecodeMarkPrice(ref Utf8JsonReader reader, in FrameHeader header, ReadOnlySpan<byte> streamSymbol, IMarketEventSink sink)
+    {
+        Instrument? instrument = null;
+        long eventTime = 0, nextFunding = 0;
+        decimal mark = 0, index = 0, settle = 0, funding = 0;
+        var seen = Fields.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            FrameFault fault;
+            if (reader.ValueTextEquals("e"u8)) fault = ExpectEvent(ref reader, "markPriceUpdate"u8);
+            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
+            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
+            else if (reader.ValueTextEquals("p"u8)) { fault = ReadDecimal(ref reader, out mark); seen |= Fields.Bid; }
+            else if (reader.ValueTextEquals("i"u8)) { fault = ReadDecimal(ref reader, out index); seen |= Fields.BidQty; }
+            else if (reader.ValueTextEquals("P"u8)) { fault = ReadDecimal(ref reader, out settle); seen |= Fields.Ask; }
+            else if (reader.ValueTextEquals("r"u8)) { fault = ReadDecimal(ref reader, out funding); seen |= Fields.AskQty; }
+            else if (reader.ValueTextEquals("T"u8)) { fault = ReadLong(ref reader, out nextFunding); seen |= Fields.TradeTime; }
+            else fault = SkipValue(ref reader);
+            if (fault != FrameFault.None) return fault;
+        }
+        const Fields required = Fields.EventTime | Fields.Symbol | Fields.Bid | Fields.BidQty | Fields.Ask | Fields.AskQty | Fields.TradeTime;
+        if ((seen & required) != required) return FrameFault.Schema;
+        if (mark <= 0 || index < 0 || settle < 0) return FrameFault.Value;
+        if (!TryTime(eventTime, out var exchangeTime) || !TryTime(nextFunding, out var next)) return FrameFault.Number;
+        sink.OnMarkPrice(new MarkPrice(instrument!, mark, index, settle, funding, next, exchangeTime, header.ReceivedAt));
+        return FrameFault.None;
+    }
+
+    private FrameFault DecodeSnapshot(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink)
+    {
+        if (header.Symbol is null || instruments.Find(header.Market, header.Symbol) is not { } instrument) return FrameFault.UnknownSymbol;
+        var reader = new Utf8JsonReader(body, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return FrameFault.Malformed;
+        long lastUpdateId = 0;
+        int bidCount = 0, askCount = 0;
+        var seen = Fields.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            FrameFault fault;
+            if (reader.ValueTextEquals("lastUpdateId"u8)) { fault = ReadLong(ref reader, out lastUpdateId); seen |= Fields.FinalId; }
+            else if (reader.ValueTextEquals("bids"u8)) { fault = ReadLevels(ref reader, ref bids, out bidCount); seen |= Fields.Bid; }
+            else if (reader.ValueTextEquals("asks"u8)) { fault = ReadLevels(ref reader, ref asks, out askCount); seen |= Fields.Ask; }
+            else if (reader.ValueTextEquals("code"u8)) return FrameFault.ExchangeError;
+            else fault = SkipValue(ref reader);
+            if (fault != FrameFault.None) return fault;
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return FrameFault.Malformed;
+        while (reader.Read()) { }
+        const Fields required = Fields.FinalId | Fields.Bid | Fields.Ask;
+        if ((seen & required) != required) return FrameFault.Schema;
+        if (lastUpdateId < 0) return FrameFault.Value;
+        sink.OnBookSnapshot(new BookSnapshot(instrument, lastUpdateId, header.ReceivedAt, bids.AsSpan(0, bidCount), asks.AsSpan(0, askCount)));
+        return FrameFault.None;
+    }
+
+    /// <summary><c>[["price","qty"], ...]</c> into <paramref name="into"/> (grown when needed, kept for the next frame).</summary>
+    private static FrameFault ReadLevels(ref Utf8JsonReader reader, ref PriceLevel[] into, out int count)
+    {
+        count = 0;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return FrameFault.Schema;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray) return FrameFault.Schema;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
+            if (!Utf8Decimal.TryParse(reader.ValueSpan, out var price)) return FrameFault.Number;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
+            if (!Utf8Decimal.TryParse(reader.ValueSpan, out var quantity)) return FrameFault.Number;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) return FrameFault.Schema;
+            if (price <= 0 || quantity < 0) return FrameFault.Value;
+            if (count == MaxLevels) return FrameFault.TooLarge;
+            if (count == into.Length) Array.Resize(ref into, into.Length * 2);
+            into[count++] = new PriceLevel(price, quantity);
+        }
+        return FrameFault.None;
+    }
+
+    private static FrameFault ReadLong(ref Utf8JsonReader reader, out long value)
+    {
+        value = 0;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number) return FrameFault.Schema;
+        return reader.TryGetInt64(out value) ? FrameFault.None : FrameFault.Number;
+    }
+
+    private static FrameFault ReadDecimal(ref Utf8JsonReader reader, out decimal value)
+    {
+        value = 0;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
+        return Utf8Decimal.TryParse(reader.ValueSpan, out value) ? FrameFault.None : FrameFault.Number;
+    }
+
+    private static FrameFault ReadBool(ref Utf8JsonReader reader, out bool value)
+    {
+        value = false;
+        if (!reader.Read()) return FrameFault.Malformed;
+        if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return FrameFault.Schema;
+        value = reader.TokenType == JsonTokenType.True;
+        return FrameFault.None;
+    }
+
+    private FrameFault ReadSymbol(ref Utf8JsonReader reader, MarketKind market, ReadOnlySpan<byte> streamSymbol, out Instrument? instrument)
+    {
+        instrument = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
+        var symbol = reader.ValueSpan;
+        if (!streamSymbol.IsEmpty && !System.Text.Ascii.EqualsIgnoreCase(symbol, streamSymbol)) return FrameFault.Schema;
+        if (!instruments.TryFind(market, symbol, out var found)) return FrameFault.UnknownSymbol;
+        instrument = found;
+        return FrameFault.None;
+    }
+
+    private static FrameFault ExpectEvent(ref Utf8JsonReader reader, ReadOnlySpan<byte> expected)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String) return FrameFault.Schema;
+        return reader.ValueTextEquals(expected) ? FrameFault.None : FrameFault.UnknownStream;
+    }
+
+    private static FrameFault SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+        return FrameFault.None;
+    }
+
+    private static bool TryTime(long unixMilliseconds, out DateTimeOffset time)
+    {
+        time = default;
+        if (unixMilliseconds is < 0 or > 253_402_300_799_999) return false;
+        time = DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+        return true;
+    }
+
+    /// <summary><c>btcusdt@bookTicker</c> → symbol bytes and kind. Futures-only streams on a spot connection are unknown.</summary>
+    internal static bool TryParseStreamName(ReadOnlySpan<byte> name, MarketKind market, out ReadOnlySpan<byte> symbol, out StreamKind kind)
+    {
+        kind = StreamKind.None;
+        symbol = default;
+        var at = name.IndexOf((byte)'@');
+        if (at <= 0) return false;
+        symbol = name[..at];
+        var rest = name[(at + 1)..];
+        if (rest.SequenceEqual("bookTicker"u8)) kind = StreamKind.BookTicker;
+        else if (rest.SequenceEqual("depth@100ms"u8) || rest.SequenceEqual("depth"u8) || rest.SequenceEqual("depth@250ms"u8) || rest.SequenceEqual("depth@500ms"u8)) kind = StreamKind.Depth;
+        else if (rest.SequenceEqual("aggTrade"u8)) kind = StreamKind.AggTrade;
+        else if (market == MarketKind.Futures && (rest.SequenceEqual("markPrice@1s"u8) || rest.SequenceEqual("markPrice"u8))) kind = StreamKind.MarkPrice;
+        return kind != StreamKind.None;
+    }
+
+    internal enum StreamKind : byte { None, BookTicker, Depth, AggTrade, MarkPrice }
+
+    // Which fields a payload carried; the names are reused across payload kinds for the same slot.
+    [Flags]
+    private enum Fields : ushort
+    {
+        None = 0,
+        Symbol = 1, EventTime = 2, FirstId = 4, FinalId = 8, PreviousId = 16,
+        Bid = 32, BidQty = 64, Ask = 128, AskQty = 256, TradeTime = 512,
+    }
+}

@@ -1,0 +1,71 @@
+using Tollgate.Markets.Events;
+
+namespace Tollgate.Markets.Ingest;
+
+/// <summary>
+/// Why a frame was not turned into an event. A frame with a fault is counted under its code and dropped; it never
+/// reaches a book. <see cref="None"/> is a frame decoded into one event; <see cref="Control"/> one that carries no
+/// market data (a subscription acknowledgement) and is skipped without counting as a failure.
+/// </summary>
+public enum FrameFault : byte
+{
+    None,
+    Control,
+    /// <summary>MKT-FRAME-MALFORMED: not valid JSON (truncated, cut mid-token).</summary>
+    Malformed,
+    /// <summary>MKT-FRAME-SCHEMA: a field missing, of the wrong JSON type, or naming another symbol than its stream.</summary>
+    Schema,
+    /// <summary>MKT-FRAME-UNKNOWN-STREAM: a stream or event type Tollgate does not ingest.</summary>
+    UnknownStream,
+    /// <summary>MKT-FRAME-UNKNOWN-SYMBOL: an instrument outside the configured universe.</summary>
+    UnknownSymbol,
+    /// <summary>MKT-FRAME-NUMBER: a number that is not a plain decimal (NaN, Infinity, exponent, empty) or does not fit.</summary>
+    Number,
+    /// <summary>MKT-FRAME-VALUE: a value out of its domain (price not above 0, negative quantity, update ids out of order).</summary>
+    Value,
+    /// <summary>MKT-FRAME-TOO-LARGE: more bytes or levels than a Binance frame ever has.</summary>
+    TooLarge,
+    /// <summary>MKT-FRAME-EXCHANGE-ERROR: the exchange sent an error payload instead of data.</summary>
+    ExchangeError,
+}
+
+public static class FrameFaults
+{
+    public static readonly FrameFault[] Failures = [.. Enum.GetValues<FrameFault>().Where(f => f > FrameFault.Control)];
+
+    public static string Code(this FrameFault fault) => fault switch
+    {
+        FrameFault.None => "OK",
+        FrameFault.Control => "CONTROL",
+        FrameFault.Malformed => "MKT-FRAME-MALFORMED",
+        FrameFault.Schema => "MKT-FRAME-SCHEMA",
+        FrameFault.UnknownStream => "MKT-FRAME-UNKNOWN-STREAM",
+        FrameFault.UnknownSymbol => "MKT-FRAME-UNKNOWN-SYMBOL",
+        FrameFault.Number => "MKT-FRAME-NUMBER",
+        FrameFault.Value => "MKT-FRAME-VALUE",
+        FrameFault.TooLarge => "MKT-FRAME-TOO-LARGE",
+        FrameFault.ExchangeError => "MKT-FRAME-EXCHANGE-ERROR",
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
+    };
+
+    public static string Describe(this FrameFault fault) => fault switch
+    {
+        FrameFault.None => "decoded",
+        FrameFault.Control => "no market data (an acknowledgement)",
+        FrameFault.Malformed => "not valid JSON: truncated or cut mid-token",
+        FrameFault.Schema => "a required field is missing, has the wrong type, or names another symbol than its stream",
+        FrameFault.UnknownStream => "a stream or event type that is not ingested",
+        FrameFault.UnknownSymbol => "a symbol outside the configured universe",
+        FrameFault.Number => "a number that is not a plain decimal (NaN, Infinity, exponent, empty) or does not fit",
+        FrameFault.Value => "a value out of its domain (price not above 0, negative quantity, update ids out of order)",
+        FrameFault.TooLarge => "more bytes or levels than a Binance frame has",
+        FrameFault.ExchangeError => "an error payload from the exchange",
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
+    };
+}
+
+/// <summary>Turns the bytes of one frame into at most one normalized event. One instance per ingest partition: it reuses its buffers.</summary>
+public interface IFrameDecoder
+{
+    FrameFault Decode(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink);
+}

@@ -1,0 +1,187 @@
+using Tollgate.Markets.Books;
+using Tollgate.Markets.Events;
+using Tollgate.Markets.Features;
+using Tollgate.Markets.Instruments;
+using Tollgate.Markets.Quality;
+
+namespace Tollgate.Markets.Ingest;
+
+/// <summary>
+/// Everything Tollgate keeps for one instrument: its depth book, its latest best bid/offer, bars and regime, and its
+/// data quality. Events reach it from one ingest partition at a time; each change to the top of book or a bar close
+/// emits a <see cref="FeatureEvent"/>.
+/// </summary>
+public sealed class InstrumentPipeline
+{
+    private readonly FeatureConfig config;
+    private readonly IFeatureSink features;
+    private readonly IDataQualitySink? quality;
+    private readonly ISnapshotRequester? snapshots;
+    private readonly BarSeries bars;
+    private Quote? quote;
+    private bool gapPending;
+
+    internal InstrumentPipeline(Instrument instrument, string partitionId, FeatureConfig config, IFeatureSink features,
+        IDataQualitySink? quality, ISnapshotRequester? snapshots)
+    {
+        Instrument = instrument;
+        PartitionId = partitionId;
+        this.config = config;
+        this.features = features;
+        this.quality = quality;
+        this.snapshots = snapshots;
+        Sync = new BookSynchronizer(instrument);
+        bars = new BarSeries(config);
+        Quality = new InstrumentQuality(instrument.Key);
+    }
+
+    public Instrument Instrument { get; }
+
+    /// <summary>The partition this instrument's frames arrive on; frames for it on another partition are refused.</summary>
+    public string PartitionId { get; }
+
+    public BookSynchronizer Sync { get; }
+    public OrderBook Book => Sync.Book;
+    public InstrumentQuality Quality { get; }
+    public Quote? LastQuote => quote;
+    public MarkPrice? LastMarkPrice { get; private set; }
+    public Trade? LastTrade { get; private set; }
+    public FeatureEvent? LastFeatures { get; private set; }
+    public BarSeries Bars => bars;
+
+    internal void OnQuote(in Quote q)
+    {
+        Quality.OnEvent(q.ExchangeTime, q.IngestTime);
+        if (q.ExchangeTime is { } t) bars.Advance(t);
+        if (quote is { } last && q.UpdateId <= last.UpdateId) { Quality.OnStaleQuote(); return; }
+        quote = q;
+        // The depth book may already be past this quote: it then says nothing new about the top.
+        if (Book.IsSynced && Book.LastUpdateId >= q.UpdateId) return;
+        Emit(FeatureTrigger.Quote, q.ExchangeTime, q.IngestTime);
+    }
+
+    internal void OnBookDelta(in BookDelta delta)
+    {
+        Quality.OnEvent(delta.ExchangeTime, delta.IngestTime);
+        Quality.OnDelta();
+        bars.Advance(delta.ExchangeTime);
+        switch (Sync.OnDelta(delta))
+        {
+            case DeltaOutcome.Applied:
+                Emit(FeatureTrigger.Book, delta.ExchangeTime, delta.IngestTime);
+                break;
+            case DeltaOutcome.Stale:
+                Quality.OnStaleDelta();
+                break;
+            case DeltaOutcome.Buffered:
+                Quality.OnUnsynced(delta.IngestTime);
+                break;
+            case DeltaOutcome.Gap:
+                gapPending = true;
+                Quality.OnGap(delta.IngestTime);
+                MarketMetrics.Gaps.Add(1, new KeyValuePair<string, object?>("instrument", Instrument.Key));
+                Report(DataQualityKind.Gap, $"expected an update continuing from {Sync.LastGapExpected}, got U={delta.FirstUpdateId} u={delta.FinalUpdateId}"
+                    + (delta.PreviousFinalUpdateId is { } pu ? $" pu={pu}" : ""), delta.IngestTime);
+                snapshots?.RequestSnapshot(Instrument.Key, "MKT-BOOK-GAP");
+                break;
+        }
+        UpdateAlert(delta.IngestTime);
+    }
+
+    internal void OnBookSnapshot(in BookSnapshot snapshot)
+    {
+        Quality.OnEvent(null, snapshot.IngestTime);
+        var outcome = Sync.OnSnapshot(snapshot);
+        switch (outcome)
+        {
+            case SnapshotOutcome.Synced:
+                Quality.OnSynced(gapPending);
+                if (gapPending)
+                {
+                    MarketMetrics.Resyncs.Add(1, new KeyValuePair<string, object?>("instrument", Instrument.Key));
+                    Report(DataQualityKind.Resynced, $"rebuilt from the snapshot at {snapshot.LastUpdateId}; now at {Book.LastUpdateId}", snapshot.IngestTime);
+                }
+                gapPending = false;
+                Emit(FeatureTrigger.Book, null, snapshot.IngestTime);
+                break;
+            case SnapshotOutcome.TooOld:
+            case SnapshotOutcome.GapAfter:
+                Quality.OnStaleSnapshot();
+                Report(DataQualityKind.SnapshotStale, outcome == SnapshotOutcome.TooOld
+                    ? $"the snapshot at {snapshot.LastUpdateId} is older than the first buffered update; another is requested"
+                    : $"the buffered updates after the snapshot at {snapshot.LastUpdateId} have a gap; another snapshot is requested", snapshot.IngestTime);
+                snapshots?.RequestSnapshot(Instrument.Key, "MKT-SNAPSHOT-STALE");
+                break;
+            case SnapshotOutcome.Ignored:
+                break;
+        }
+        UpdateAlert(snapshot.IngestTime);
+    }
+
+    internal void OnTrade(in Trade trade)
+    {
+        Quality.OnEvent(trade.ExchangeTime, trade.IngestTime);
+        Quality.OnTrade();
+        LastTrade = trade;
+        var closedBefore = bars.Closed;
+        bars.OnTrade(trade.Price, trade.TradeTime);
+        if (bars.Closed != closedBefore) Emit(FeatureTrigger.Bar, trade.ExchangeTime, trade.IngestTime);
+    }
+
+    internal void OnMarkPrice(in MarkPrice mark)
+    {
+        Quality.OnEvent(mark.ExchangeTime, mark.IngestTime);
+        bars.Advance(mark.ExchangeTime);
+        LastMarkPrice = mark;
+    }
+
+    /// <summary>The best bid and offer now: the depth book's when it is at least as new as the last quote, else the quote's.</summary>
+    private bool TryTop(out long updateId, out decimal bid, out decimal bidQty, out decimal ask, out decimal askQty)
+    {
+        if (Book.IsSynced && !Book.Bids.IsEmpty && !Book.Asks.IsEmpty && (quote is not { } q0 || Book.LastUpdateId >= q0.UpdateId))
+        {
+            var b = Book.Bids.Best;
+            var a = Book.Asks.Best;
+            (updateId, bid, bidQty, ask, askQty) = (Book.LastUpdateId, b.Price, b.Quantity, a.Price, a.Quantity);
+            return true;
+        }
+        if (quote is { } q)
+        {
+            (updateId, bid, bidQty, ask, askQty) = (q.UpdateId, q.BidPrice, q.BidQuantity, q.AskPrice, q.AskQuantity);
+            return true;
+        }
+        (updateId, bid, bidQty, ask, askQty) = (0, 0, 0, 0, 0);
+        return false;
+    }
+
+    private void Emit(FeatureTrigger trigger, DateTimeOffset? exchangeTime, DateTimeOffset ingestTime)
+    {
+        if (!TryTop(out var updateId, out var bid, out var bidQty, out var ask, out var askQty)) return;
+        if (bid <= 0 || ask <= 0 || bidQty + askQty <= 0) return;
+        var mid = (bid + ask) * 0.5m;
+        var spread = ask - bid;
+        decimal? imbalance = null;
+        if (Book.IsSynced)
+        {
+            var bidDepth = Book.Bids.QuantityOfTop(config.ImbalanceLevels);
+            var askDepth = Book.Asks.QuantityOfTop(config.ImbalanceLevels);
+            if (bidDepth + askDepth > 0) imbalance = Math.Round((bidDepth - askDepth) / (bidDepth + askDepth), 6);
+        }
+        var e = new FeatureEvent(Instrument, trigger, updateId, exchangeTime, ingestTime, bid, bidQty, ask, askQty,
+            mid, spread, Math.Round(spread / mid * 10_000m, 4), Math.Round((bid * askQty + ask * bidQty) / (bidQty + askQty), 10),
+            imbalance, bars.Atr, bars.RealizedVolatility, bars.Regime, config.Rev);
+        LastFeatures = e;
+        features.OnFeatures(e);
+    }
+
+    private void UpdateAlert(DateTimeOffset at)
+    {
+        if (Quality.UpdateAlert(at) is not { } raised) return;
+        Report(raised ? DataQualityKind.ContinuousGap : DataQualityKind.ContinuousGapCleared, raised
+            ? $"{Quality.Gaps} gap(s) so far; {(Quality.UnsyncedSince is { } since ? $"out of sync since {since:O}" : $"at least {InstrumentQuality.GapsForAlert} in {InstrumentQuality.GapWindow.TotalMinutes:0} min")}"
+            : "in sync, no gap burst", at);
+    }
+
+    private void Report(DataQualityKind kind, string detail, DateTimeOffset at)
+        => quality?.OnDataQuality(new DataQualityEvent(Instrument.Key, kind, detail, at));
+}

@@ -34,6 +34,7 @@ public static class TollgateCli
             Governance.ApprovalCommands.Create(context, endpoint),
             Governance.KillSwitchCommands.Create(context, endpoint),
             Governance.ObjectCommands.Create(context, endpoint),
+            Markets.MarketCommands.Create(context, endpoint),
         };
         root.Options.Add(endpoint);
         root.Options.Add(CliToken.Option);

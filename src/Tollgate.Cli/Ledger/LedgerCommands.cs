@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Tollgate.Cli.Commands;
 using Tollgate.Cli.Http;
+using Tollgate.Cli.Output;
 using Tollgate.Ledger.Merkle;
 using Tollgate.Ledger.Notes;
 using Tollgate.Ledger.Reading;
@@ -140,12 +141,5 @@ internal static class LedgerCommands
             return ExitCodes.Success;
         });
         return command;
-    }
-
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

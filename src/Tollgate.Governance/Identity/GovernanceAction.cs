@@ -34,6 +34,9 @@ public enum GovernanceAction
 
     ReadSettings,
 
+    /// <summary>Reads books, features and data quality of the market plane.</summary>
+    ReadMarketData,
+
     /// <summary>Asks who the token says the caller is (every role may).</summary>
     Identify,
 }

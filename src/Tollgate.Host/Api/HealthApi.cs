@@ -4,6 +4,7 @@ using Tollgate.Durable.Backend;
 using Tollgate.Durable.Worker;
 using Tollgate.Host.Functions;
 using Tollgate.Host.Hosting;
+using Tollgate.Host.Markets;
 using Tollgate.Host.Settings;
 
 namespace Tollgate.Host.Api;
@@ -18,7 +19,7 @@ public sealed record HealthReport(string Status, string HostId, string Backend, 
 /// <see cref="StorageTimeout"/>; DEGRADED when it answers but this host owns no partitions or
 /// parked (poison) messages exist; OK otherwise. Details never carry secrets.
 /// </summary>
-public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings, LedgerHost ledger) : IFunctionModule
+public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings, LedgerHost ledger, MarketPlane market, TimeProvider time) : IFunctionModule
 {
     public const string Ok = "OK", Degraded = "DEGRADED", Fail = "FAIL";
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
@@ -48,6 +49,7 @@ public sealed class HealthApi(DurableBackend backend, DurableWorker worker, Host
         }
 
         checks.Add(LedgerCheck());
+        checks.AddRange(MarketHealth.Checks(market, time.GetUtcNow()));
 
         var status = checks.Any(c => c.Status == Fail) ? Fail : checks.Any(c => c.Status == Degraded) ? Degraded : Ok;
         return new HealthReport(status, worker.HostId, backend.Name, backend.TaskHub, owned, checks);

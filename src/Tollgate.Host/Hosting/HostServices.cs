@@ -19,6 +19,8 @@ using Tollgate.Governance.KillSwitch;
 using Tollgate.Governance.Secrets;
 using Tollgate.Host.GitHub;
 using Tollgate.Host.Security;
+using Tollgate.Host.Markets;
+using Tollgate.Markets.Quality;
 
 namespace Tollgate.Host.Hosting;
 
@@ -82,6 +84,12 @@ public static class HostServices
         services.AddSingleton<KillSwitchPropagation>();
         services.AddHostedService(sp => sp.GetRequiredService<KillSwitchPropagation>());
 
+        // The market plane: connector → stream hub (partition = instrument) → market-ingest → books and features.
+        services.AddSingleton<StreamHub>();
+        services.AddSingleton<MarketDataMonitor>();
+        services.AddSingleton<MarketPlane>();
+        services.AddHostedService(sp => sp.GetRequiredService<MarketPlane>());
+
         // The functions, and the standalone drivers of their triggers.
         services.AddSingleton<IFunctionModule, OrchestrationApi>();
         services.AddSingleton<IFunctionModule, HealthApi>();
@@ -94,6 +102,8 @@ public static class HostServices
         services.AddSingleton<IFunctionModule, ApprovalApi>();
         services.AddSingleton<IFunctionModule, KillSwitchApi>();
         services.AddSingleton<IFunctionModule, ObjectApi>();
+        services.AddSingleton<IFunctionModule, MarketIngestFunction>();
+        services.AddSingleton<IFunctionModule, MarketApi>();
         services.AddSingleton<IFunctionModule>(sp =>
         {
             var settings = sp.GetRequiredService<HostSettings>();
@@ -118,6 +128,7 @@ public static class HostServices
                     sp.GetRequiredService<DurableWorker>().HostId, sp.GetRequiredService<ILogger<BlobTimerSingleton>>());
         });
         services.AddHostedService<TimerDriver>();
+        services.AddHostedService<StreamDriver>();
         return services;
     }
 }

@@ -41,6 +41,9 @@ public sealed record HostSettings
     /// <summary>The GitHub custom deployment protection rule, when configured.</summary>
     public GitHubSettings? GitHub { get; init; }
 
+    /// <summary>The market plane: instruments, exchange endpoints, capture.</summary>
+    public MarketSettings Markets { get; init; } = new();
+
     /// <summary><c>TOLLGATE_DATA_DIR</c>: the local data folder (dev signing key); default <c>.data</c> under the content root.</summary>
     public string DataFolder { get; init; } = ".data";
 
@@ -85,6 +88,7 @@ public sealed record HostSettings
             Approvals = new ApprovalOptions(TimeSpan.FromSeconds(Int(configuration, "Tollgate:Approvals:ChallengeSeconds", 120,
                 (int)ApprovalOptions.MinimumTtl.TotalSeconds, (int)ApprovalOptions.MaximumTtl.TotalSeconds))),
             GitHub = GitHubSettings.Load(configuration),
+            Markets = MarketSettings.Load(configuration, dataFolder),
             KeyVaultUri = Setting(configuration, "Tollgate:KeyVaultUri") is { } vaultText
                 ? Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps
                     ? vault

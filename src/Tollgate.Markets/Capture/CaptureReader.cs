@@ -34,6 +34,10 @@ public sealed class CaptureReader : IDisposable
 
     public CaptureHeader Header { get; }
 
+    /// <summary>Compressed bytes read so far and in all, for progress (0 and null when the source cannot tell).</summary>
+    public long BytesRead => source.CanSeek ? source.Position : 0;
+    public long? Length => source.CanSeek ? source.Length : null;
+
     /// <summary>The frames, one at a time. A truncated last gzip member (a capture cut off by a crash) ends the sequence with an error.</summary>
     /// <exception cref="CaptureFormatException">A line is not a frame line, or the gzip data is damaged.</exception>
     public IEnumerable<CapturedFrame> Frames()

@@ -27,6 +27,8 @@ public enum FrameFault : byte
     TooLarge,
     /// <summary>MKT-FRAME-EXCHANGE-ERROR: the exchange sent an error payload instead of data.</summary>
     ExchangeError,
+    /// <summary>MKT-FRAME-HEADER: the stream event's properties do not say which market, kind or receive time it has.</summary>
+    Header,
 }
 
 public static class FrameFaults
@@ -45,6 +47,7 @@ public static class FrameFaults
         FrameFault.Value => "MKT-FRAME-VALUE",
         FrameFault.TooLarge => "MKT-FRAME-TOO-LARGE",
         FrameFault.ExchangeError => "MKT-FRAME-EXCHANGE-ERROR",
+        FrameFault.Header => "MKT-FRAME-HEADER",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
     };
 
@@ -60,6 +63,7 @@ public static class FrameFaults
         FrameFault.Value => "a value out of its domain (price not above 0, negative quantity, update ids out of order)",
         FrameFault.TooLarge => "more bytes or levels than a Binance frame has",
         FrameFault.ExchangeError => "an error payload from the exchange",
+        FrameFault.Header => "the event's properties lack a valid market, kind or receive time",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
     };
 }

@@ -72,6 +72,13 @@ public sealed class MarketIngestHandler
         lock (partition) return read(pipeline);
     }
 
+    /// <summary>Counts a frame dropped before it reached the handler (its stream properties were unreadable).</summary>
+    public void CountDropped(FrameFault fault)
+    {
+        Interlocked.Increment(ref faults[(int)fault]);
+        MarketMetrics.Frames.Add(1, new KeyValuePair<string, object?>("outcome", fault.Code()));
+    }
+
     public IngestResult Handle(IngestBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Tollgate.Cli.Commands;
+using Tollgate.Cli.Http;
+using Tollgate.Cli.Output;
+using Tollgate.Cli.Ledger;
+using Tollgate.Markets.Binance.Frames;
+using Tollgate.Markets.Capture;
+using Tollgate.Markets.Features;
+using Tollgate.Markets.Ingest;
+
+namespace Tollgate.Cli.Markets;
+
+/// <summary>
+/// <c>tollgate market replay|slice|status</c>. Replay and slice read a capture file directly and run the same ingest
+/// handler the host runs; status asks a running host. Exit codes: 0 done, 2 refused (a bad argument or an unreadable
+/// capture), 3 unreachable.
+/// </summary>
+internal static class MarketCommands
+{
+    public static Command Create(CliContext context, Option<string> endpoint) => new("market", "Replay and slice market captures; see the host's books and data quality.")
+    {
+        Replay(context), Slice(context), Status(context, endpoint),
+    };
+
+    private static Command Replay(CliContext context)
+    {
+        var file = new Argument<string>("capture") { Description = "A capture file (gzip JSON lines, as the host writes under Tollgate:Markets:CaptureFolder)." };
+        var speed = new Option<string>("--speed") { Description = "1x (as received), 10x, any Nx, or max.", DefaultValueFactory = _ => "max" };
+        var featuresOut = new Option<string?>("--features-out") { Description = "Also write every FeatureEvent as a JSON line to this file." };
+        var depth = new Option<int>("--depth") { Description = "Book levels to print per side (1-50).", DefaultValueFactory = _ => 5 };
+        var command = new Command("replay", "Drive a capture through the ingest handler and print the final books and features.") { file, speed, featuresOut, depth };
+        command.SetLedgerAction(context, async (parse, cancellationToken) =>
+        {
+            if (!ReplaySpeed.TryParse(parse.GetValue(speed), out var pace))
+                throw new RequestRefusedException(ApiCommand.InvalidArguments, $"--speed '{parse.GetValue(speed)}' is not 1x, 10x, Nx or max.");
+            var levels = parse.GetValue(depth);
+            if (levels is < 1 or > 50) throw new RequestRefusedException(ApiCommand.InvalidArguments, $"--depth {levels} is not 1-50.");
+            try
+            {
+                using var reader = CaptureReader.Open(parse.GetValue(file)!);
+                await using var output = parse.GetValue(featuresOut) is { } path ? File.Create(path) : null;
+                using var log = new FeatureEventLog(output);
+                var table = reader.Header.Instruments;
+                var handler = new MarketIngestHandler(table, () => new BinanceFrameDecoder(table), FeatureConfig.Default, log);
+                context.Out.WriteLine($"replaying {parse.GetValue(file)} at {pace}: {table.All.Count} instrument(s) [{string.Join(", ", table.All.Select(i => i.Key))}], captured by {reader.Header.Source} from {reader.Header.StartedAt:O}");
+                var result = await StageProgress.RunAsync(context, report =>
+                    new CaptureReplay(handler, TimeProvider.System).RunAsync(reader.Frames(), pace,
+                        new SyncProgress<ReplayProgress>(_ => report("replaying", reader.BytesRead, reader.Length ?? reader.BytesRead)), cancellationToken));
+                ReplayReport.Print(context, handler, result, log, levels);
+                return ExitCodes.Success;
+            }
+            catch (CaptureFormatException bad)
+            {
+                throw new RequestRefusedException(bad.Code, bad.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command Slice(CliContext context)
+    {
+        var file = new Argument<string>("capture") { Description = "The capture to cut from." };
+        var from = new Option<string>("--from") { Description = "Start of the window (ISO 8601, UTC).", Required = true };
+        var to = new Option<string>("--to") { Description = "End of the window, exclusive (ISO 8601, UTC).", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the slice (a capture file).", Required = true };
+        var command = new Command("slice", "Cut the market-data slice of a time window (with the snapshots it needs to replay) for a replay bundle.") { file, from, to, output };
+        command.SetLedgerAction(context, async (parse, cancellationToken) =>
+        {
+            var start = Time(parse.GetValue(from)!, "--from");
+            var end = Time(parse.GetValue(to)!, "--to");
+            try
+            {
+                var written = await CaptureSlice.WriteAsync(parse.GetValue(file)!, start, end, File.Create(parse.GetValue(output)!), cancellationToken);
+                context.Out.WriteLine($"wrote {written} frame(s) to {parse.GetValue(output)}: {start:O} to {end:O}, from each instrument's last snapshot before the window");
+                return ExitCodes.Success;
+            }
+            catch (CaptureFormatException bad)
+            {
+                throw new RequestRefusedException(bad.Code, bad.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command Status(CliContext context, Option<string> endpoint)
+    {
+        var command = new Command("status", "The running host's market plane: books, features, data quality and connections (GET /api/market).");
+        command.SetApiAction(context, endpoint, async (parse, api, cancellationToken) =>
+        {
+            var summary = await api.GetJsonAsync("api/market", cancellationToken);
+            context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static DateTimeOffset Time(string text, string option)
+        => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : throw new RequestRefusedException(ApiCommand.InvalidArguments, $"{option} '{text}' is not an ISO 8601 time.");
+}

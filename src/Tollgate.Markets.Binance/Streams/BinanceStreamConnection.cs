@@ -86,6 +86,8 @@ public sealed class BinanceStreamConnection : IAsyncDisposable
     /// </summary>
     public async Task<string> RunAsync(StreamMessageHandler onMessage, CancellationToken cancellationToken)
     {
+        // Return to the caller before the first message is handled, so it can arm its timers (rotation) first.
+        await Task.Yield();
         using var watchdog = options.EffectiveIdleTimeout == Timeout.InfiniteTimeSpan ? null
             : clock.CreateTimer(_ => CheckIdle(), null, Quarter(options.EffectiveIdleTimeout), Quarter(options.EffectiveIdleTimeout));
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);

@@ -114,7 +114,7 @@ public sealed class MarketSimulator
     internal void DuplicateNext(int count) { lock (gate) duplicate += count; }
 
     /// <summary>The REST depth body at the current update id, in Binance's format, with at most <paramref name="limit"/> levels a side.</summary>
-    internal string DepthBody(int limit)
+    public string DepthBody(int limit)
     {
         lock (gate)
         {

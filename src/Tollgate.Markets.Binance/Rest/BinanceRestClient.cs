@@ -93,7 +93,11 @@ public sealed class BinanceRestClient
         var info = Parse(response.Body, market, "exchangeInfo", root => ExchangeInfoParser.Parse(market, root));
         foreach (var limit in info.RateLimits)
             if (limit is { Type: "REQUEST_WEIGHT", Interval: "MINUTE", IntervalNum: 1 })
+            {
+                // The response's weight header was reported against the old limit; report it again against the new one.
                 State(market).SetLimit(limit.Limit);
+                observer.OnWeightUsed(market, "1m", State(market).Used, limit.Limit);
+            }
         return info;
     }
 

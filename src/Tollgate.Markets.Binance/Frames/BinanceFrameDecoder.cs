@@ -45,8 +45,6 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         var kind = StreamKind.None;
         ReadOnlySpan<byte> streamSymbol = default;
         int dataStart = -1, dataEnd = -1;
-        var fault = FrameFault.None;
-        var decoded = false;
         var control = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -59,19 +57,11 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject) return FrameFault.Schema;
-                if (kind == StreamKind.None)
-                {
-                    // "data" before "stream": remember where it is and come back once the stream is known.
-                    dataStart = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    dataEnd = (int)reader.BytesConsumed;
-                }
-                else
-                {
-                    fault = DecodeData(ref reader, kind, header, streamSymbol, sink);
-                    if (fault != FrameFault.None) return fault;
-                    decoded = true;
-                }
+                // Decoded only once the whole envelope has been read (and "stream" is known, wherever it is): a
+                // frame cut after its data, or followed by garbage, must not have delivered its event already.
+                dataStart = (int)reader.TokenStartIndex;
+                reader.Skip();
+                dataEnd = (int)reader.BytesConsumed;
             }
             else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8))
             {
@@ -91,7 +81,6 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         }
         if (reader.TokenType != JsonTokenType.EndObject) return FrameFault.Malformed;
         while (reader.Read()) { } // trailing garbage throws
-        if (decoded) return FrameFault.None;
         if (dataStart >= 0)
         {
             if (kind == StreamKind.None) return FrameFault.Schema;

@@ -30,27 +30,30 @@ internal sealed class ConnectionSupervisor(
     /// <summary>Runs until <paramref name="stop"/>; then closes gracefully, and <paramref name="hard"/> cuts what is left.</summary>
     public async Task RunAsync(CancellationToken stop, CancellationToken hard)
     {
-        var failures = 0;
+        var tries = 0;   // attempts since the start or the last drop, as OnConnected reports them
+        var backoffAttempt = 0;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                if (failures > 0)
+                if (backoffAttempt > 0)
                 {
-                    var delay = backoff.Next(failures);
-                    logger.LogInformation("Binance {Market} slot {Slot}: reconnect attempt {Attempt} in {Delay}.", Market, plan.Slot, failures + 1, delay);
+                    var delay = backoff.Next(backoffAttempt);
+                    logger.LogInformation("Binance {Market} slot {Slot}: reconnect attempt {Attempt} in {Delay}.", Market, plan.Slot, tries + 1, delay);
                     await Task.Delay(delay, clock, stop).ConfigureAwait(false);
                 }
+                tries++;
                 var connection = await OpenAsync(stop, hard).ConfigureAwait(false);
                 if (connection is null)
                 {
-                    failures++;
+                    backoffAttempt++;
                     continue;
                 }
-                observer.OnConnected(Market, connection.Id, failures + 1);
-                failures = 0;
+                observer.OnConnected(Market, connection.Id, tries);
+                tries = 0;
+                backoffAttempt = 0;
                 onOpenedAfterDrop(plan);
-                if (await RunWithRotationAsync(connection, stop, hard).ConfigureAwait(false)) failures = 1;
+                if (await RunWithRotationAsync(connection, stop, hard).ConfigureAwait(false)) backoffAttempt = 1;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

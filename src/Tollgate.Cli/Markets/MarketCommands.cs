@@ -30,20 +30,37 @@ internal static class MarketCommands
         var speed = new Option<string>("--speed") { Description = "1x (as received), 10x, any Nx, or max.", DefaultValueFactory = _ => "max" };
         var featuresOut = new Option<string?>("--features-out") { Description = "Also write every FeatureEvent as a JSON line to this file." };
         var depth = new Option<int>("--depth") { Description = "Book levels to print per side (1-50).", DefaultValueFactory = _ => 5 };
-        var command = new Command("replay", "Drive a capture through the ingest handler and print the final books and features.") { file, speed, featuresOut, depth };
+        var defaults = FeatureConfig.Default;
+        var imbalance = new Option<int>("--imbalance-levels") { Description = "Levels per side in the top-N imbalance.", DefaultValueFactory = _ => defaults.ImbalanceLevels };
+        var barSeconds = new Option<int>("--bar-seconds") { Description = "Bar length for ATR and realized volatility (dividing a day).", DefaultValueFactory = _ => defaults.BarSeconds };
+        var atrPeriod = new Option<int>("--atr-period") { Description = "Bars in Wilder's ATR.", DefaultValueFactory = _ => defaults.AtrPeriod };
+        var volatilityBars = new Option<int>("--vol-bars") { Description = "Bar returns in the realized volatility.", DefaultValueFactory = _ => defaults.VolatilityBars };
+        var command = new Command("replay", "Drive a capture through the ingest handler and print the final books and features.")
+        {
+            file, speed, featuresOut, depth, imbalance, barSeconds, atrPeriod, volatilityBars,
+        };
         command.SetLedgerAction(context, async (parse, cancellationToken) =>
         {
             if (!ReplaySpeed.TryParse(parse.GetValue(speed), out var pace))
                 throw new RequestRefusedException(ApiCommand.InvalidArguments, $"--speed '{parse.GetValue(speed)}' is not 1x, 10x, Nx or max.");
             var levels = parse.GetValue(depth);
             if (levels is < 1 or > 50) throw new RequestRefusedException(ApiCommand.InvalidArguments, $"--depth {levels} is not 1-50.");
+            FeatureConfig config;
+            try
+            {
+                config = new FeatureConfig(parse.GetValue(imbalance), parse.GetValue(barSeconds), parse.GetValue(atrPeriod), parse.GetValue(volatilityBars));
+            }
+            catch (ArgumentOutOfRangeException bad)
+            {
+                throw new RequestRefusedException(ApiCommand.InvalidArguments, $"feature settings: {bad.ParamName} {bad.Message.Split(" (Parameter")[0]}");
+            }
             try
             {
                 using var reader = CaptureReader.Open(parse.GetValue(file)!);
                 await using var output = parse.GetValue(featuresOut) is { } path ? File.Create(path) : null;
                 using var log = new FeatureEventLog(output);
                 var table = reader.Header.Instruments;
-                var handler = new MarketIngestHandler(table, () => new BinanceFrameDecoder(table), FeatureConfig.Default, log);
+                var handler = new MarketIngestHandler(table, () => new BinanceFrameDecoder(table), config, log);
                 context.Out.WriteLine($"replaying {parse.GetValue(file)} at {pace}: {table.All.Count} instrument(s) [{string.Join(", ", table.All.Select(i => i.Key))}], captured by {reader.Header.Source} from {reader.Header.StartedAt:O}");
                 var result = await StageProgress.RunAsync(context, report =>
                     new CaptureReplay(handler, TimeProvider.System).RunAsync(reader.Frames(), pace,

@@ -71,7 +71,7 @@ public sealed class MarketPlane(HostSettings settings, StreamHub hub, MarketData
         {
             Directory.CreateDirectory(folder);
             CapturePath = Path.Combine(folder, $"capture-{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}-{Environment.ProcessId}.jsonl.gz");
-            capture = new CaptureWriter(File.Create(CapturePath), new CaptureHeader($"tollgate standalone host, {settings.Markets.Endpoints.SpotRest.Host}", time.GetUtcNow(), table));
+            capture = new CaptureWriter(new FileStream(CapturePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read), new CaptureHeader($"tollgate standalone host, {settings.Markets.Endpoints.SpotRest.Host}", time.GetUtcNow(), table));
             logger.LogInformation("Market plane: capturing every ingested frame to {Path}", CapturePath);
         }
 

@@ -8,7 +8,7 @@ namespace Tollgate.Host.Standalone;
 /// </summary>
 public static class StandaloneDrivers
 {
-    public static readonly IReadOnlyCollection<Type> Driven = [typeof(HttpTrigger), typeof(TimerTrigger)];
+    public static readonly IReadOnlyCollection<Type> Driven = [typeof(HttpTrigger), typeof(TimerTrigger), typeof(StreamTrigger)];
 
     /// <exception cref="InvalidOperationException">Some registered function has a trigger kind without a driver; the message lists them.</exception>
     public static void EnsureEveryTriggerIsDriven(FunctionRegistry registry)

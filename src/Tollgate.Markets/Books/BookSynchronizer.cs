@@ -112,10 +112,12 @@ public sealed class BookSynchronizer(Instrument instrument)
         bool chains;
         if (awaitingFirst)
         {
-            // The first delta after a snapshot must straddle it: spot U <= id+1 <= u, futures U <= id <= u.
+            // The first delta after a snapshot must straddle it: spot U <= id+1 <= u, futures U <= id <= u. A futures
+            // delta whose pu is the snapshot's id continues it exactly too (its U is past id when the snapshot was
+            // taken between two events, since futures update ids are not contiguous).
             var edge = IsFutures ? last : last + 1;
             if (delta.FinalUpdateId < edge) return DeltaOutcome.Stale;
-            chains = delta.FirstUpdateId <= edge;
+            chains = delta.FirstUpdateId <= edge || (IsFutures && delta.PreviousFinalUpdateId == last);
         }
         else
         {

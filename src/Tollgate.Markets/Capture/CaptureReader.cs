@@ -29,7 +29,8 @@ public sealed class CaptureReader : IDisposable
     public static CaptureReader Open(string path)
     {
         if (!File.Exists(path)) throw new CaptureFormatException("MKT-CAPTURE-NOT-FOUND", $"no capture at '{path}'");
-        return new CaptureReader(File.OpenRead(path));
+        // Shared for writing: a capture the host is still writing can be read up to its last flush.
+        return new CaptureReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
     }
 
     public CaptureHeader Header { get; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Host.Functions;
@@ -91,13 +92,31 @@ public sealed class FunctionRegistryTests
     }
 
     [Fact]
-    public void A_stream_function_without_a_standalone_driver_stops_the_host_at_startup()
+    public async Task A_stream_function_gets_batches_of_one_partition_in_sequence_order_from_the_stream_hub()
     {
-        var ingest = new FunctionDefinition("market-ingest", new StreamTrigger("binance-spot", "$Default", 100), Nothing);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Partition, long Sequence, string Body, string Property)>();
+        var ingest = new FunctionDefinition("test-ingest", new StreamTrigger("test-stream", "$Default", 10), context =>
+        {
+            var input = (StreamInput)context.Input;
+            foreach (var e in input.Events) seen.Enqueue((input.PartitionId, e.SequenceNumber, System.Text.Encoding.UTF8.GetString(e.Body.Span), e.Properties["n"]));
+            Assert.True(input.Events.Count <= 10);
+            return Task.CompletedTask;
+        });
         using var host = new HostFactory().WithFunctions(new ExtraFunctions(ingest));
-        var refused = Assert.Throws<InvalidOperationException>(() => host.Http());
-        Assert.Contains("market-ingest", refused.Message);
-        Assert.Contains("StreamTrigger", refused.Message);
+        host.Http();
+        var hub = host.Services.GetRequiredService<Tollgate.Host.Standalone.StreamHub>();
+        for (var i = 0; i < 25; i++)
+            foreach (var partition in new[] { "a", "b" })
+                await hub.PublishAsync("test-stream", partition, new Dictionary<string, string> { ["n"] = $"{i}" }, System.Text.Encoding.UTF8.GetBytes($"{partition}{i}"), CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (seen.Count < 50 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        foreach (var partition in new[] { "a", "b" })
+        {
+            var events = seen.Where(e => e.Partition == partition).ToList();
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), events.Select(e => e.Sequence));
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => $"{partition}{i}"), events.Select(e => e.Body));
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => $"{i}"), events.Select(e => e.Property));
+        }
     }
 
     [Fact]

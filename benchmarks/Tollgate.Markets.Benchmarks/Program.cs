@@ -26,12 +26,13 @@ var seedOption = new Option<int>("--seed") { Description = "Seed of the syntheti
 var levelsOption = new Option<int>("--levels") { Description = "Book levels per side of each synthetic instrument.", DefaultValueFactory = _ => 300 };
 var depthShareOption = new Option<double>("--depth-share") { Description = "Share of depth@100ms frames (the rest bookTicker, and aggTrade by --trade-share).", DefaultValueFactory = _ => 0.15 };
 var tradeShareOption = new Option<double>("--trade-share") { Description = "Share of aggTrade frames.", DefaultValueFactory = _ => 0.0 };
+var digestOption = new Option<bool>("--digest") { Description = "Afterwards, replay every frame into a fresh handler writing FeatureEventJson lines and print their SHA-256 (to check a change leaves the features byte-identical)." };
 var captureOption = new Option<string?>("--capture") { Description = "Measure a capture file (gzip JSONL, CaptureWriter) instead of the synthetic set." };
 foreach (var option in new[] { framesOption, roundsOption, warmupOption, batchOption, levelsOption })
     option.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError($"{option.Name} must be at least 1."); });
 var root = new RootCommand("Measures market ingest of recorded frames on one core; prints a Markdown table.")
 {
-    framesOption, roundsOption, warmupOption, batchOption, seedOption, levelsOption, depthShareOption, tradeShareOption, captureOption,
+    framesOption, roundsOption, warmupOption, batchOption, seedOption, levelsOption, depthShareOption, tradeShareOption, captureOption, digestOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 || args.Contains("--help") || args.Contains("-h")) return await parsed.InvokeAsync();
@@ -131,14 +132,15 @@ for (var r = 0; r < rounds; r++)
     scan.Add(Scan(batches));
     decode.Add(Decode(decoder, batches));
     var featuresBefore = features.Count;
+    var topBefore = features.QuoteAndBook;
     var m = Ingest(handler, batches);
     ingest.Add(m);
-    var roundFeatures = features.Count - featuresBefore;
-    emitted += roundFeatures;
+    var roundFeatures = features.QuoteAndBook - topBefore;
+    emitted += features.Count - featuresBefore;
     if (capture is null)
     {
         if (roundFeatures != expectedFeatures[r])
-            throw new InvalidOperationException($"round {r + 1}: {roundFeatures:N0} feature events, expected {expectedFeatures[r]:N0} (one per bookTicker and depth diff)");
+            throw new InvalidOperationException($"round {r + 1}: {roundFeatures:N0} quote and book feature events, expected {expectedFeatures[r]:N0} (one per bookTicker and depth diff)");
         if (m.Faults > 0 || quality.Count > 0 || snapshots.Count > 0)
             throw new InvalidOperationException($"round {r + 1}: {m.Faults} fault(s), {quality.Count} data-quality event(s), {snapshots.Count} snapshot request(s)");
     }
@@ -181,10 +183,20 @@ AllocationRow("allocated bytes per frame, Utf8JsonReader scan", scan, "–");
 Console.WriteLine();
 var faults = handler.Faults.Where(f => f.Value > 0).Select(f => $"{f.Key.Code()} {f.Value:N0}").ToList();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Checks: {emitted:N0} feature events in the measured rounds ({emitted / (double)ingest.Sum(m => m.Frames):0.000} a frame{(capture is null ? ", exactly one per bookTicker and depth diff" : "")}); " +
+    $"Checks: {emitted:N0} feature events in the measured rounds ({emitted / (double)ingest.Sum(m => m.Frames):0.000} a frame{(capture is null ? ", exactly one per bookTicker and depth diff, plus one per bar close" : "")}; {features.ByTrigger[(int)FeatureTrigger.Bar]:N0} bar closes in all); " +
     $"faults: {(faults.Count == 0 ? "none" : string.Join(", ", faults))}; data-quality events {quality.Count}; snapshot requests {snapshots.Count}; " +
     $"gaps {pipelines.Sum(p => p.Quality.Gaps)}; books synced {pipelines.Count(p => p.Book.IsSynced)}/{pipelines.Count}" +
     $"{(truth is not null ? "; every book equals the generator's (levels, best bid and ask)." : ".")}"));
+if (parsed.GetValue(digestOption))
+{
+    // Untimed: the same frames, in the same batches, into a fresh handler whose sink writes and hashes every event.
+    using var log = new FeatureEventLog(null);
+    var replay = new MarketIngestHandler(table, () => new BinanceFrameDecoder(table), FeatureConfig.Default, log, quality, snapshots);
+    foreach (var set in capture is null ? [opening, .. warmups, .. measured] : new[] { measured[0] })
+        foreach (var batch in set) replay.Handle(batch);
+    Console.WriteLine();
+    Console.WriteLine($"Feature digest: {log.Count:N0} events, FeatureEventJson {log.Sha256()}.");
+}
 return 0;
 
 static Measurement Scan(IngestBatch[] batches)
@@ -317,10 +329,14 @@ internal sealed class CountingFeatureSink : IFeatureSink
 {
     public long Count;
     public long Checksum;
+    public readonly long[] ByTrigger = new long[3];
+
+    public long QuoteAndBook => ByTrigger[(int)FeatureTrigger.Quote] + ByTrigger[(int)FeatureTrigger.Book];
 
     public void OnFeatures(in FeatureEvent features)
     {
         Count++;
+        ByTrigger[(int)features.Trigger]++;
         Checksum += features.UpdateId;
     }
 }

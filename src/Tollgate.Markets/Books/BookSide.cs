@@ -18,6 +18,9 @@ public sealed class BookSide
 
     public int Count => count;
 
+    /// <summary>Moves on every change of the side, so a value computed from it can be reused while it stays the same.</summary>
+    internal long Version { get; private set; }
+
     /// <summary>The <paramref name="depth"/>-th best level (0 = best).</summary>
     public PriceLevel this[int depth]
     {
@@ -36,6 +39,7 @@ public sealed class BookSide
     /// <summary>Sets the absolute quantity at <paramref name="price"/>; 0 removes the level (a removal of an absent level is a no-op, as Binance documents).</summary>
     public void Set(decimal price, decimal quantity)
     {
+        Version++;
         var index = Find(price);
         if (index >= 0)
         {
@@ -61,11 +65,16 @@ public sealed class BookSide
     /// <summary>Replaces the side with <paramref name="snapshot"/> (any order; zero quantities skipped).</summary>
     internal void Load(ReadOnlySpan<PriceLevel> snapshot)
     {
+        Version++;
         count = 0;
         foreach (var level in snapshot) Set(level.Price, level.Quantity);
     }
 
-    internal void Clear() => count = 0;
+    internal void Clear()
+    {
+        Version++;
+        count = 0;
+    }
 
     /// <summary>Copies the best <paramref name="depth"/> levels into <paramref name="into"/>, best first; returns how many.</summary>
     public int CopyTop(Span<PriceLevel> into, int depth)

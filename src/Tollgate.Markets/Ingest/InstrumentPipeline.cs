@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Tollgate.Markets.Books;
 using Tollgate.Markets.Events;
 using Tollgate.Markets.Features;
@@ -20,6 +21,14 @@ public sealed class InstrumentPipeline
     private readonly BarSeries bars;
     private Quote? quote;
     private bool gapPending;
+
+    // Emit's decimal divisions are most of its cost, and most updates leave their inputs as they were: a quote
+    // changes a size far more often than a price, and a quote leaves the depth book alone. Each result is kept
+    // with the exact inputs it came from and reused while they are the same (bit for bit, so also the scale).
+    private decimal pricesBid, pricesAsk, pricesMid, pricesSpread, pricesSpreadBps;
+    private bool hasPrices;
+    private long imbalanceBidVersion = -1, imbalanceAskVersion = -1;
+    private decimal? imbalanceValue;
 
     internal InstrumentPipeline(Instrument instrument, string partitionId, FeatureConfig config, IFeatureSink features,
         IDataQualitySink? quality, ISnapshotRequester? snapshots)
@@ -158,21 +167,33 @@ public sealed class InstrumentPipeline
     {
         if (!TryTop(out var updateId, out var bid, out var bidQty, out var ask, out var askQty)) return;
         if (bid <= 0 || ask <= 0 || bidQty + askQty <= 0) return;
-        var mid = (bid + ask) * 0.5m;
-        var spread = ask - bid;
+        if (!hasPrices || !SameBits(bid, pricesBid) || !SameBits(ask, pricesAsk))
+        {
+            pricesMid = (bid + ask) * 0.5m;
+            pricesSpread = ask - bid;
+            pricesSpreadBps = Math.Round(pricesSpread / pricesMid * 10_000m, 4);
+            (pricesBid, pricesAsk, hasPrices) = (bid, ask, true);
+        }
         decimal? imbalance = null;
         if (Book.IsSynced)
         {
-            var bidDepth = Book.Bids.QuantityOfTop(config.ImbalanceLevels);
-            var askDepth = Book.Asks.QuantityOfTop(config.ImbalanceLevels);
-            if (bidDepth + askDepth > 0) imbalance = Math.Round((bidDepth - askDepth) / (bidDepth + askDepth), 6);
+            if (Book.Bids.Version != imbalanceBidVersion || Book.Asks.Version != imbalanceAskVersion)
+            {
+                var bidDepth = Book.Bids.QuantityOfTop(config.ImbalanceLevels);
+                var askDepth = Book.Asks.QuantityOfTop(config.ImbalanceLevels);
+                imbalanceValue = bidDepth + askDepth > 0 ? Math.Round((bidDepth - askDepth) / (bidDepth + askDepth), 6) : null;
+                (imbalanceBidVersion, imbalanceAskVersion) = (Book.Bids.Version, Book.Asks.Version);
+            }
+            imbalance = imbalanceValue;
         }
         var e = new FeatureEvent(Instrument, trigger, updateId, exchangeTime, ingestTime, bid, bidQty, ask, askQty,
-            mid, spread, Math.Round(spread / mid * 10_000m, 4), Math.Round((bid * askQty + ask * bidQty) / (bidQty + askQty), 10),
+            pricesMid, pricesSpread, pricesSpreadBps, Math.Round((bid * askQty + ask * bidQty) / (bidQty + askQty), 10),
             imbalance, bars.Atr, bars.RealizedVolatility, bars.Regime, config.Rev);
         LastFeatures = e;
         features.OnFeatures(e);
     }
+
+    private static bool SameBits(decimal a, decimal b) => Unsafe.As<decimal, Int128>(ref a) == Unsafe.As<decimal, Int128>(ref b);
 
     private void UpdateAlert(DateTimeOffset at)
     {

@@ -22,6 +22,7 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
     private PriceLevel[] bids = new PriceLevel[256];
     private PriceLevel[] asks = new PriceLevel[256];
+    private readonly HeldEvent held = new();
 
     public FrameFault Decode(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink)
     {
@@ -46,21 +47,37 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         ReadOnlySpan<byte> streamSymbol = default;
         int dataStart = -1, dataEnd = -1;
         var control = false;
+        var decodedInPlace = false;
+        var heldFault = FrameFault.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("stream"u8))
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
                 if (!TryParseStreamName(reader.ValueSpan, header.Market, out streamSymbol, out kind)) return FrameFault.UnknownStream;
+                decodedInPlace = false; // a "stream" after the data: the data is decoded again below, as this one names it
             }
             else if (reader.ValueTextEquals("data"u8))
             {
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.StartObject) return FrameFault.Schema;
-                // Decoded only once the whole envelope has been read (and "stream" is known, wherever it is): a
+                // Delivered only once the whole envelope has been read (and "stream" is known, wherever it is): a
                 // frame cut after its data, or followed by garbage, must not have delivered its event already.
                 dataStart = (int)reader.TokenStartIndex;
-                reader.Skip();
+                if (kind != StreamKind.None)
+                {
+                    // "stream" came first, as Binance sends it: decode in this one pass and hold the event until the
+                    // envelope is complete. A decode that stopped inside the data rewinds to its start to skip it.
+                    var atData = reader;
+                    heldFault = DecodeData(ref reader, kind, header, streamSymbol, held);
+                    if (heldFault != FrameFault.None) { reader = atData; reader.Skip(); }
+                    decodedInPlace = true;
+                }
+                else
+                {
+                    reader.Skip();
+                    decodedInPlace = false;
+                }
                 dataEnd = (int)reader.BytesConsumed;
             }
             else if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("id"u8))
@@ -84,6 +101,11 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         if (dataStart >= 0)
         {
             if (kind == StreamKind.None) return FrameFault.Schema;
+            if (decodedInPlace)
+            {
+                if (heldFault == FrameFault.None) held.DeliverTo(sink, bids, asks);
+                return heldFault;
+            }
             var data = new Utf8JsonReader(body[dataStart..dataEnd], ReaderOptions);
             data.Read();
             return DecodeData(ref data, kind, header, streamSymbol, sink);
@@ -343,6 +365,55 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
     }
 
     internal enum StreamKind : byte { None, BookTicker, Depth, AggTrade, MarkPrice }
+
+    /// <summary>
+    /// The event of a stream frame decoded in place, held until its envelope has been read to the end. A delta's
+    /// levels stay in the decoder's buffers (from index 0, as <see cref="DecodeDepth"/> hands them over); only their
+    /// counts are held.
+    /// </summary>
+    private sealed class HeldEvent : IMarketEventSink
+    {
+        private enum Kind : byte { None, Quote, Delta, Trade, MarkPrice }
+
+        private Kind kind;
+        private Quote quote;
+        private Trade trade;
+        private MarkPrice markPrice;
+        private Instrument? deltaInstrument;
+        private long deltaFirst, deltaFinal;
+        private long? deltaPrevious;
+        private DateTimeOffset deltaExchangeTime, deltaIngestTime;
+        private int deltaBids, deltaAsks;
+
+        public void OnQuote(in Quote q) { quote = q; kind = Kind.Quote; }
+        public void OnTrade(in Trade t) { trade = t; kind = Kind.Trade; }
+        public void OnMarkPrice(in MarkPrice m) { markPrice = m; kind = Kind.MarkPrice; }
+
+        public void OnBookDelta(in BookDelta delta)
+        {
+            (deltaInstrument, deltaFirst, deltaFinal, deltaPrevious) = (delta.Instrument, delta.FirstUpdateId, delta.FinalUpdateId, delta.PreviousFinalUpdateId);
+            (deltaExchangeTime, deltaIngestTime, deltaBids, deltaAsks) = (delta.ExchangeTime, delta.IngestTime, delta.Bids.Length, delta.Asks.Length);
+            kind = Kind.Delta;
+        }
+
+        public void OnBookSnapshot(in BookSnapshot snapshot) => throw new InvalidOperationException("a stream frame never holds a snapshot");
+
+        public void DeliverTo(IMarketEventSink sink, PriceLevel[] bids, PriceLevel[] asks)
+        {
+            var k = kind;
+            kind = Kind.None;
+            switch (k)
+            {
+                case Kind.Quote: sink.OnQuote(quote); break;
+                case Kind.Trade: sink.OnTrade(trade); break;
+                case Kind.MarkPrice: sink.OnMarkPrice(markPrice); break;
+                case Kind.Delta:
+                    sink.OnBookDelta(new BookDelta(deltaInstrument!, deltaFirst, deltaFinal, deltaPrevious, deltaExchangeTime, deltaIngestTime,
+                        bids.AsSpan(0, deltaBids), asks.AsSpan(0, deltaAsks)));
+                    break;
+            }
+        }
+    }
 
     // Which fields a payload carried; the names are reused across payload kinds for the same slot.
     [Flags]

@@ -91,7 +91,8 @@ internal sealed class RecordingSink : IFrameSink
         if (gate is { } g) await g.Task.WaitAsync(cancellationToken);
     }
 
-    public IEnumerable<PublishedFrame> Of(string stream) => Frames.Where(f => f.Header.Kind == FrameKind.Stream && f.Stream == stream);
+    public IEnumerable<PublishedFrame> Of(string stream, MarketKind market = MarketKind.Spot) =>
+        Frames.Where(f => f.Header.Kind == FrameKind.Stream && f.Header.Market == market && f.Stream == stream);
 }
 
 internal sealed class CapturingLogger : ILogger, ILoggerProvider

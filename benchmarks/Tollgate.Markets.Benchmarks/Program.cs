@@ -27,18 +27,20 @@ var levelsOption = new Option<int>("--levels") { Description = "Book levels per 
 var depthShareOption = new Option<double>("--depth-share") { Description = "Share of depth@100ms frames (the rest bookTicker, and aggTrade by --trade-share).", DefaultValueFactory = _ => 0.15 };
 var tradeShareOption = new Option<double>("--trade-share") { Description = "Share of aggTrade frames.", DefaultValueFactory = _ => 0.0 };
 var digestOption = new Option<bool>("--digest") { Description = "Afterwards, replay every frame into a fresh handler writing FeatureEventJson lines and print their SHA-256 (to check a change leaves the features byte-identical)." };
+var chunkOption = new Option<int>("--chunk") { Description = "Batches per interleaving step: within a round, scan, decode and ingest take turns over each chunk, in rotating order, so the shared machine's speed changes hit all three alike.", DefaultValueFactory = _ => 32 };
 var captureOption = new Option<string?>("--capture") { Description = "Measure a capture file (gzip JSONL, CaptureWriter) instead of the synthetic set." };
-foreach (var option in new[] { framesOption, roundsOption, warmupOption, batchOption, levelsOption })
+foreach (var option in new[] { framesOption, roundsOption, warmupOption, batchOption, levelsOption, chunkOption })
     option.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError($"{option.Name} must be at least 1."); });
 var root = new RootCommand("Measures market ingest of recorded frames on one core; prints a Markdown table.")
 {
-    framesOption, roundsOption, warmupOption, batchOption, seedOption, levelsOption, depthShareOption, tradeShareOption, captureOption, digestOption,
+    framesOption, roundsOption, warmupOption, batchOption, seedOption, levelsOption, depthShareOption, tradeShareOption, captureOption, digestOption, chunkOption,
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0 || args.Contains("--help") || args.Contains("-h")) return await parsed.InvokeAsync();
 var rounds = parsed.GetValue(roundsOption);
 var batchSize = parsed.GetValue(batchOption);
 var capture = parsed.GetValue(captureOption);
+var chunk = parsed.GetValue(chunkOption);
 
 // The frame set: per round its own slice of frames; the ingest side needs fresh sequence numbers and update ids
 // each round (the handler skips a redelivered sequence number, a book ignores an update it has applied).
@@ -109,9 +111,7 @@ Ingest(handler, opening);
 foreach (var warm in warmups)
 {
     if (capture is not null) handler = NewHandler();
-    Scan(warm);
-    Decode(decoder, warm);
-    Ingest(handler, warm);
+    Round(handler, decoder, warm, chunk);
     Thread.Sleep(500);
 }
 if (capture is null)
@@ -129,11 +129,11 @@ for (var r = 0; r < rounds; r++)
 {
     if (capture is not null) handler = NewHandler();
     var batches = measured[r];
-    scan.Add(Scan(batches));
-    decode.Add(Decode(decoder, batches));
     var featuresBefore = features.Count;
     var topBefore = features.QuoteAndBook;
-    var m = Ingest(handler, batches);
+    var (scanned, decoded, m) = Round(handler, decoder, batches, chunk);
+    scan.Add(scanned);
+    decode.Add(decoded);
     ingest.Add(m);
     var roundFeatures = features.QuoteAndBook - topBefore;
     emitted += features.Count - featuresBefore;
@@ -165,7 +165,7 @@ var bytes = ingest[0].Bytes;
 Console.WriteLine($"# Market ingest benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC");
 Console.WriteLine();
 Console.WriteLine($"Frames: {source}.");
-Console.WriteLine($"One thread; {rounds} interleaved rounds (scan, decode, ingest over the same frames), after two warm-up rounds; ingest in batches of {batchSize} frames of one partition.");
+Console.WriteLine($"One thread; {rounds} rounds after two warm-up rounds, each over its own frames: scan, decode and ingest take turns over every {chunk} batches of them (rotating which goes first); ingest in batches of {batchSize} frames of one partition.");
 Console.WriteLine();
 Console.WriteLine("| Measure | Frames | Runs | Median | Min | Max | Target | Result |");
 Console.WriteLine("|---|--:|--:|--:|--:|--:|---|---|");
@@ -199,11 +199,32 @@ if (parsed.GetValue(digestOption))
 }
 return 0;
 
-static Measurement Scan(IngestBatch[] batches)
+// One round: the three measures take turns over each chunk of batches, the first of them rotating from chunk to
+// chunk, so each sees the same share of the machine's mood and of bytes still warm in cache from another's pass.
+static (Measurement Scan, Measurement Decode, Measurement Ingest) Round(MarketIngestHandler handler, BinanceFrameDecoder decoder, IngestBatch[] batches, int chunk)
+{
+    var scan = new Measurement();
+    var decode = new Measurement();
+    var ingest = new Measurement();
+    Settle();
+    for (int start = 0, turn = 0; start < batches.Length; start += chunk, turn++)
+    {
+        var part = new ArraySegment<IngestBatch>(batches, start, Math.Min(chunk, batches.Length - start));
+        for (var k = 0; k < 3; k++)
+            switch ((turn + k) % 3)
+            {
+                case 0: scan += Scan(part); break;
+                case 1: decode += Decode(decoder, part); break;
+                default: ingest += Ingest(handler, part); break;
+            }
+    }
+    return (scan, decode, ingest);
+}
+
+static Measurement Scan(ArraySegment<IngestBatch> batches)
 {
     var (frames, bytes) = Count(batches);
     long tokens = 0;
-    Settle();
     var allocated = GC.GetAllocatedBytesForCurrentThread();
     var started = Stopwatch.GetTimestamp(); // not Stopwatch.StartNew(): that allocates inside the window
     foreach (var batch in batches)
@@ -221,14 +242,13 @@ static Measurement Scan(IngestBatch[] batches)
     return new Measurement(frames, bytes, elapsed, allocated, 0);
 }
 
-static Measurement Decode(BinanceFrameDecoder decoder, IngestBatch[] batches)
+static Measurement Decode(BinanceFrameDecoder decoder, ArraySegment<IngestBatch> batches)
 {
     var (frames, bytes) = Count(batches);
     var sink = NoopMarketSink.Instance;
     long faults = 0;
-    Settle();
     var allocated = GC.GetAllocatedBytesForCurrentThread();
-    var started = Stopwatch.GetTimestamp(); // not Stopwatch.StartNew(): that allocates inside the window
+    var started = Stopwatch.GetTimestamp();
     foreach (var batch in batches)
     {
         var list = (IngestFrame[])batch.Frames;
@@ -240,20 +260,19 @@ static Measurement Decode(BinanceFrameDecoder decoder, IngestBatch[] batches)
     return new Measurement(frames, bytes, elapsed, allocated, faults);
 }
 
-static Measurement Ingest(MarketIngestHandler handler, IngestBatch[] batches)
+static Measurement Ingest(MarketIngestHandler handler, ArraySegment<IngestBatch> batches)
 {
     var (frames, bytes) = Count(batches);
     long dropped = 0;
-    Settle();
     var allocated = GC.GetAllocatedBytesForCurrentThread();
-    var started = Stopwatch.GetTimestamp(); // not Stopwatch.StartNew(): that allocates inside the window
+    var started = Stopwatch.GetTimestamp();
     foreach (var batch in batches) dropped += handler.Handle(batch).Dropped;
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
     allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
     return new Measurement(frames, bytes, elapsed, allocated, dropped);
 }
 
-static (long Frames, long Bytes) Count(IngestBatch[] batches)
+static (long Frames, long Bytes) Count(ArraySegment<IngestBatch> batches)
     => (batches.Sum(b => (long)b.Frames.Count), batches.Sum(b => b.Frames.Sum(f => (long)f.Body.Length)));
 
 static void Settle()
@@ -321,6 +340,9 @@ static void AllocationRow(string measure, List<Measurement> runs, string target)
 
 internal readonly record struct Measurement(long Frames, long Bytes, double Seconds, long AllocatedBytes, long Faults)
 {
+    public static Measurement operator +(Measurement a, Measurement b)
+        => new(a.Frames + b.Frames, a.Bytes + b.Bytes, a.Seconds + b.Seconds, a.AllocatedBytes + b.AllocatedBytes, a.Faults + b.Faults);
+
     public double Rate => Frames / Seconds;
     public double MegabytesPerSecond => Bytes / Seconds / 1e6;
 }

@@ -23,6 +23,10 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
     private PriceLevel[] bids = new PriceLevel[256];
     private PriceLevel[] asks = new PriceLevel[256];
     private readonly HeldEvent held = new();
+    private readonly byte[] lastSymbol = new byte[20];
+    private int lastSymbolLength;
+    private MarketKind lastMarket;
+    private Instrument? lastFound;
 
     public FrameFault Decode(in FrameHeader header, ReadOnlySpan<byte> body, IMarketEventSink sink)
     {
@@ -322,8 +326,20 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return FrameFault.Schema;
         var symbol = reader.ValueSpan;
         if (!streamSymbol.IsEmpty && !System.Text.Ascii.EqualsIgnoreCase(symbol, streamSymbol)) return FrameFault.Schema;
+        // A partition carries one instrument's frames, mostly: the last symbol found is remembered by its exact bytes
+        // (the table never changes), which spares a case-insensitive dictionary lookup per frame.
+        if (lastFound is not null && market == lastMarket && symbol.SequenceEqual(lastSymbol.AsSpan(0, lastSymbolLength)))
+        {
+            instrument = lastFound;
+            return FrameFault.None;
+        }
         if (!instruments.TryFind(market, symbol, out var found)) return FrameFault.UnknownSymbol;
         instrument = found;
+        if (symbol.Length <= lastSymbol.Length)
+        {
+            symbol.CopyTo(lastSymbol);
+            (lastSymbolLength, lastMarket, lastFound) = (symbol.Length, market, found);
+        }
         return FrameFault.None;
     }
 

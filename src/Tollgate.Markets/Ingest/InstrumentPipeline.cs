@@ -29,6 +29,11 @@ public sealed class InstrumentPipeline
     private bool hasPrices;
     private long imbalanceBidVersion = -1, imbalanceAskVersion = -1;
     private decimal? imbalanceValue;
+    private decimal micropriceBidQty, micropriceAskQty, micropriceValue;
+    private bool hasMicroprice;
+    // Not a nullable property: assigning a few hundred bytes into a Nullable<T> copies them once more.
+    private FeatureEvent lastFeatures;
+    private bool hasLastFeatures;
 
     internal InstrumentPipeline(Instrument instrument, string partitionId, FeatureConfig config, IFeatureSink features,
         IDataQualitySink? quality, ISnapshotRequester? snapshots)
@@ -55,7 +60,7 @@ public sealed class InstrumentPipeline
     public Quote? LastQuote => quote;
     public MarkPrice? LastMarkPrice { get; private set; }
     public Trade? LastTrade { get; private set; }
-    public FeatureEvent? LastFeatures { get; private set; }
+    public FeatureEvent? LastFeatures => hasLastFeatures ? lastFeatures : null;
     public BarSeries Bars => bars;
 
     internal void OnQuote(in Quote q)
@@ -166,13 +171,20 @@ public sealed class InstrumentPipeline
     private void Emit(FeatureTrigger trigger, DateTimeOffset? exchangeTime, DateTimeOffset ingestTime)
     {
         if (!TryTop(out var updateId, out var bid, out var bidQty, out var ask, out var askQty)) return;
-        if (bid <= 0 || ask <= 0 || bidQty + askQty <= 0) return;
-        if (!hasPrices || !SameBits(bid, pricesBid) || !SameBits(ask, pricesAsk))
+        var size = bidQty + askQty;
+        if (bid <= 0 || ask <= 0 || size <= 0) return;
+        var samePrices = hasPrices && SameBits(bid, pricesBid) && SameBits(ask, pricesAsk);
+        if (!samePrices)
         {
             pricesMid = (bid + ask) * 0.5m;
             pricesSpread = ask - bid;
             pricesSpreadBps = Math.Round(pricesSpread / pricesMid * 10_000m, 4);
             (pricesBid, pricesAsk, hasPrices) = (bid, ask, true);
+        }
+        if (!samePrices || !hasMicroprice || !SameBits(bidQty, micropriceBidQty) || !SameBits(askQty, micropriceAskQty))
+        {
+            micropriceValue = Math.Round((bid * askQty + ask * bidQty) / size, 10);
+            (micropriceBidQty, micropriceAskQty, hasMicroprice) = (bidQty, askQty, true);
         }
         decimal? imbalance = null;
         if (Book.IsSynced)
@@ -187,9 +199,9 @@ public sealed class InstrumentPipeline
             imbalance = imbalanceValue;
         }
         var e = new FeatureEvent(Instrument, trigger, updateId, exchangeTime, ingestTime, bid, bidQty, ask, askQty,
-            pricesMid, pricesSpread, pricesSpreadBps, Math.Round((bid * askQty + ask * bidQty) / (bidQty + askQty), 10),
+            pricesMid, pricesSpread, pricesSpreadBps, micropriceValue,
             imbalance, bars.Atr, bars.RealizedVolatility, bars.Regime, config.Rev);
-        LastFeatures = e;
+        (lastFeatures, hasLastFeatures) = (e, true);
         features.OnFeatures(e);
     }
 

@@ -7,8 +7,10 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$REPO"
 source scripts/azurite.sh
 HOST_PID=""
+EXCHANGE_PID=""
 cleanup() {
   [ -n "$HOST_PID" ] && stop_process "$HOST_PID" "Tollgate host"
+  [ -n "$EXCHANGE_PID" ] && stop_process "$EXCHANGE_PID" "fake exchange"
   azurite_stop
 }
 trap cleanup EXIT
@@ -31,8 +33,28 @@ fi
 echo "==> building"
 dotnet build Functions.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
+# The market plane needs an exchange: with no internet here, the loopback fake exchange (Binance's REST and
+# WebSocket formats, a simulated market) stands in for Binance.
+exchange_log="$AZURITE_DIR/exchange.log"
+dotnet tests/Tollgate.FakeExchange/bin/Release/net10.0/Tollgate.FakeExchange.dll --urls http://127.0.0.1:0 --symbols BTCUSDT,ETHUSDT >"$exchange_log" 2>&1 &
+EXCHANGE_PID=$!
+exchange=""
+for _ in $(seq 1 300); do
+  exchange=$(sed -n 's/^Now listening on: \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$exchange_log" | head -n 1)
+  [ -n "$exchange" ] && break
+  kill -0 "$EXCHANGE_PID" 2>/dev/null || { echo "The fake exchange exited:"; cat "$exchange_log"; exit 1; }
+  sleep 0.1
+done
+[ -n "$exchange" ] || { echo "The fake exchange did not start within 30 s"; exit 1; }
+echo "==> fake exchange (Binance formats) at $exchange"
+captures="$AZURITE_DIR/captures"
+
 host_log="$AZURITE_DIR/host.log"
 AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" \
+  Tollgate__Markets__Instruments="SPOT:BTCUSDT,SPOT:ETHUSDT,FUT:BTCUSDT" \
+  Tollgate__Markets__SpotRestUrl="$exchange" Tollgate__Markets__FuturesRestUrl="$exchange" \
+  Tollgate__Markets__SpotStreamUrl="${exchange/http/ws}" Tollgate__Markets__FuturesStreamUrl="${exchange/http/ws}/futures" \
+  Tollgate__Markets__CaptureFolder="$captures" \
   dotnet src/Tollgate.Host/bin/Release/net10.0/Tollgate.Host.dll --urls http://127.0.0.1:0 --contentRoot "$REPO" >"$host_log" 2>&1 &
 HOST_PID=$!
 endpoint=""
@@ -168,6 +190,23 @@ echo "==> an Auditor only reads: engaging is refused (403), and the attempt is i
 as "$AUDITOR" kill on --env Live --reason "curious"
 [ $? -eq 2 ] || { echo "expected AUTH_ROLE_DENIED"; exit 1; }
 as "$AUDITOR" kill status || exit 1
+# The market plane (issue 5): the connector has been streaming the fake exchange into market-ingest since the host
+# started; every frame is captured. Replaying the capture runs the same handler and gives the same features.
+echo "==> the market plane: books, features, data quality and connections (tollgate market status)"
+tollgate market status || exit 1
+capture=$(ls "$captures"/*.jsonl.gz 2>/dev/null | head -n 1)
+[ -n "$capture" ] || { echo "no market capture was written"; exit 1; }
+sleep 1 # the capture is flushed every second
+echo "==> the last 3 seconds as a replayable slice (from each book's last snapshot before it), sealed in a replay bundle"
+to=$(date -u +%Y-%m-%dT%H:%M:%SZ); from=$(date -u -d "-3 seconds" +%Y-%m-%dT%H:%M:%SZ)
+tollgate market slice "$capture" --from "$from" --to "$to" --out "$demo/market-slice.jsonl.gz" || exit 1
+tollgate bundle create --event-ref "market-window-$from" --environment Paper --member "market_data=$demo/market-slice.jsonl.gz" || exit 1
+echo "==> tollgate market replay of the slice, with 1 s bars so ATR and volatility show (twice: the FeatureEvents must hash the same)"
+tollgate market replay "$demo/market-slice.jsonl.gz" --speed max --bar-seconds 1 --atr-period 5 --vol-bars 10 | tee "$demo/replay-1.txt" || exit 1
+tollgate market replay "$demo/market-slice.jsonl.gz" --speed max --bar-seconds 1 --atr-period 5 --vol-bars 10 > "$demo/replay-2.txt" || exit 1
+first=$(grep '^features:' "$demo/replay-1.txt"); second=$(grep '^features:' "$demo/replay-2.txt")
+[ "$first" = "$second" ] || { echo "replays differ: $first / $second"; exit 1; }
+echo "second replay: $second (identical)"
 echo "==> tollgate ledger verify (from storage)"
 tollgate ledger verify --storage "$AZURITE_CONNECTION_STRING" || exit 1
 echo "==> tollgate ledger prove 0"

@@ -23,6 +23,11 @@ Console.WriteLine($"Now listening on: {exchange.BaseUri.ToString().TrimEnd('/')}
 Console.WriteLine($"Spot streams: {exchange.SpotStreamUri}stream?streams=...  Futures streams: {exchange.FuturesStreamUri}/stream?streams=...");
 var done = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+// SIGTERM (how scripts stop it): finish Main, so the sockets close and the process exits at once.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    done.TrySetResult();
+});
 await done.Task;
 return 0;

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using System.Text.Json;
 using Tollgate.Cli.Commands;
+using Tollgate.Cli.Governance;
 using Tollgate.Cli.Http;
 using Tollgate.Cli.Output;
 using Tollgate.Cli.Ledger;
@@ -104,10 +106,21 @@ internal static class MarketCommands
     private static Command Status(CliContext context, Option<string> endpoint)
     {
         var command = new Command("status", "The running host's market plane: books, features, data quality and connections (GET /api/market).");
-        command.SetApiAction(context, endpoint, async (parse, api, cancellationToken) =>
+        command.SetGovernanceAction(context, endpoint, (_, api, cancellationToken) => api.GetJsonAsync("api/market", cancellationToken), (answer, output) =>
         {
-            var summary = await api.GetJsonAsync("api/market", cancellationToken);
-            context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            output.WriteLine($"{answer.Text("frames")} frames ingested, {answer.Text("duplicates")} duplicate(s), {answer.Text("featureEvents")} FeatureEvents (config {answer.Text("configRev")})");
+            foreach (var i in answer.GetProperty("instruments").EnumerateArray())
+            {
+                var features = i.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.Object ? f : default;
+                var quality = i.TryGetProperty("quality", out var q) ? q : default;
+                output.WriteLine($"  {i.Text("instrument"),-13} {i.Text("state"),-17} update {i.Text("lastUpdateId"),-9} bid {i.Text("bestBid")} ask {i.Text("bestAsk")}"
+                    + (features.ValueKind == JsonValueKind.Object ? $" mid {features.Text("mid")} spread {features.Text("spreadBps")} bps imbalance {features.Text("imbalance")}" : "")
+                    + (quality.ValueKind == JsonValueKind.Object ? $"; {quality.Text("gaps")} gap(s), {quality.Text("resyncs")} resync(s), latency p95 ≤{quality.Text("latencyP95Ms")} ms" : ""));
+            }
+            foreach (var c in answer.GetProperty("connections").EnumerateArray())
+                output.WriteLine($"  {c.Text("market"),-4} connections {c.Text("openConnections")}, heartbeat RTT p95 ≤{c.Text("heartbeatRttP95Ms")} ms, clock skew {c.Text("clockSkewMs")} ms, weight {c.Text("weight")}");
+            foreach (var e in answer.GetProperty("recentDataQuality").EnumerateArray())
+                output.WriteLine($"  {e.Text("code")} {e.Text("instrument")}: {e.Text("detail")}");
             return ExitCodes.Success;
         });
         return command;

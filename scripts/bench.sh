@@ -5,6 +5,7 @@
 #   ./scripts/bench.sh [engine] --backend azurite --scenario chain --repeat 3   (benchmarks/Tollgate.Benchmarks)
 #   ./scripts/bench.sh ledger --repeat 3                                        (benchmarks/Tollgate.Ledger.Benchmarks)
 #   ./scripts/bench.sh governance --rate 200 --seconds 10                       (benchmarks/Tollgate.Governance.Benchmarks)
+#   ./scripts/bench.sh market --rounds 5                                        (benchmarks/Tollgate.Markets.Benchmarks; no Azurite)
 # The Markdown report goes to stdout, progress to stderr; exits with the benchmark's code.
 set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,6 +15,13 @@ case "${1:-}" in
   engine) shift ;;
   ledger) project=benchmarks/Tollgate.Ledger.Benchmarks; shift ;;
   governance) project=benchmarks/Tollgate.Governance.Benchmarks; shift ;;
+  market)
+    # In-process and storage-free: no Azurite. One thread; the Markdown report goes to stdout.
+    shift
+    echo "==> building" >&2
+    dotnet build benchmarks/Tollgate.Markets.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || exit 1
+    echo "==> benchmarking" >&2
+    exec dotnet run -c Release --no-build --project benchmarks/Tollgate.Markets.Benchmarks -- "$@" ;;
 esac
 source scripts/azurite.sh
 trap "azurite_stop >&2" EXIT

@@ -67,6 +67,8 @@ public static class CaptureFormat
     private static bool IsOneLineOfJson(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty || body.IndexOfAny((byte)'\n', (byte)'\r') >= 0) return false;
+        // Whitespace around the value would be lost: "frame" is read back from the value's first byte to its last.
+        if (IsJsonWhitespace(body[0]) || IsJsonWhitespace(body[^1])) return false;
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
@@ -80,6 +82,8 @@ public static class CaptureFormat
             return false;
         }
     }
+
+    private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
     /// <exception cref="CaptureFormatException">The line is not a capture header of a known version.</exception>
     public static CaptureHeader ReadHeader(ReadOnlySpan<byte> line)

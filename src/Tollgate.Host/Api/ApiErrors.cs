@@ -38,7 +38,7 @@ public static class ApiErrors
             or GovernanceReasons.NoChallenge or GovernanceReasons.SubjectMismatch or GovernanceReasons.ApprovalConflict or GovernanceReasons.KillConflict
             => StatusCodes.Status409Conflict,
         GovernanceReasons.AuditUnavailable or GovernanceReasons.KillSwitchUnavailable => StatusCodes.Status503ServiceUnavailable,
-        MarketReasons.UnknownInstrument => StatusCodes.Status404NotFound,
+        MarketReasons.UnknownInstrument or MarketReasons.PlaneOff => StatusCodes.Status404NotFound,
         MarketReasons.NotRunning => StatusCodes.Status503ServiceUnavailable,
         // INVALID_INSTANCE_ID, INVALID_EVENT_NAME, MALFORMED_JSON, INVALID_START_TIME and every other INVALID_*.
         _ => StatusCodes.Status400BadRequest,

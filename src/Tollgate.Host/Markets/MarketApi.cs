@@ -68,11 +68,13 @@ public sealed class MarketApi(MarketPlane plane, TimeProvider time) : IFunctionM
             : Results.Json(book, ApiJson.Options));
     }
 
-    private IResult? NotRunning() => plane.Handler is null
-        ? ApiErrors.Result(MarketReasons.NotRunning, plane.Settings.Enabled
-            ? plane.Failure is { } failure ? $"The market plane failed to start: {failure}" : "The market plane is starting."
-            : "The market plane is off: no instruments are configured (Tollgate:Markets:Instruments).")
-        : null;
+    private IResult? NotRunning()
+    {
+        if (plane.Handler is not null) return null;
+        if (!plane.Settings.Enabled)
+            return ApiErrors.Result(MarketReasons.PlaneOff, "The market plane is off: no instruments are configured (Tollgate:Markets:Instruments).");
+        return ApiErrors.Result(MarketReasons.NotRunning, plane.Failure is { } failure ? $"The market plane failed to start: {failure}" : "The market plane is starting.");
+    }
 
     private static object Describe(InstrumentPipeline p, DateTimeOffset now) => new
     {

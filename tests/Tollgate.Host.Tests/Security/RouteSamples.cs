@@ -19,6 +19,8 @@ public static partial class RouteSamples
         ["sha256"] = Zeros,
         ["name"] = "EngineTour",
         ["eventName"] = "e",
+        ["market"] = "SPOT",
+        ["symbol"] = "BTCUSDT",
     };
 
     /// <summary><c>/api/</c> + the route with every <c>{parameter}</c> (constraints and all) replaced.</summary>

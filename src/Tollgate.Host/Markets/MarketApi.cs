@@ -116,7 +116,7 @@ public sealed class MarketApi(MarketPlane plane, TimeProvider time) : IFunctionM
             c.OpenConnections,
             c.Connects,
             c.UnplannedDisconnects,
-            HeartbeatRttP95Ms = c.RoundTrips.Percentile(95, now),
+            HeartbeatRttP95Ms = c.RoundTripP95(now),
             ClockSkewMs = c.LastSkew?.TotalMilliseconds,
             c.LastHeartbeat,
             c.RateLimited,

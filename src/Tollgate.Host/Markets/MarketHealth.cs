@@ -58,7 +58,7 @@ public static class MarketHealth
     private static HealthCheck Heartbeat(MarketKind market, MarketConnection c, DateTimeOffset now)
     {
         var problems = new List<string>();
-        var p95 = c.RoundTrips.Percentile(95, now);
+        var p95 = c.RoundTripP95(now);
         if (c.BannedUntil is { } banned && banned > now) problems.Add($"MKT-BINANCE-BANNED until {banned:O}");
         if (p95 is { } rtt && rtt > MarketDataMonitor.MaxRoundTripP95.TotalMilliseconds) problems.Add($"heartbeat RTT p95 ≤{rtt:0} ms (target < 300)");
         if (c.LastSkew is { } skew && Math.Abs(skew.TotalMilliseconds) >= MarketDataMonitor.MaxClockSkew.TotalMilliseconds) problems.Add($"clock skew {skew.TotalMilliseconds:0} ms (target < 500)");

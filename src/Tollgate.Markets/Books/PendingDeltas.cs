@@ -19,6 +19,9 @@ internal sealed class PendingDeltas
 
     public int Count => count;
 
+    /// <summary>Levels the buffer's array can hold (for tests of what it keeps).</summary>
+    internal int LevelStorage => levels.Length;
+
     /// <summary>How many deltas were dropped for room since the last <see cref="Clear"/>.</summary>
     public long Overflowed { get; private set; }
 
@@ -31,6 +34,7 @@ internal sealed class PendingDeltas
     {
         if (count == Capacity) { start++; count--; Overflowed++; }
         if (start + count == entries.Length) Compact();
+        ReclaimLevels();
         var needed = levelCount + delta.Bids.Length + delta.Asks.Length;
         if (needed > levels.Length) Array.Resize(ref levels, Math.Max(needed, levels.Length * 2));
         delta.Bids.CopyTo(levels.AsSpan(levelCount));
@@ -52,6 +56,18 @@ internal sealed class PendingDeltas
     {
         start = count = levelCount = 0;
         Overflowed = 0;
+    }
+
+    // Levels of dropped deltas sit before the first live one: once they are most of the array, move the live ones down,
+    // so a book that never gets its snapshot holds at most Capacity deltas' levels, not every level it ever buffered.
+    private void ReclaimLevels()
+    {
+        if (count == 0) return;
+        var dead = entries[start].Offset;
+        if (dead == 0 || dead < levelCount / 2) return;
+        Array.Copy(levels, dead, levels, 0, levelCount - dead);
+        levelCount -= dead;
+        for (var i = start; i < start + count; i++) entries[i] = entries[i] with { Offset = entries[i].Offset - dead };
     }
 
     // Room at the end of the entry array: move the live entries to the front, or grow when they fill it.

@@ -66,7 +66,7 @@ public sealed class InstrumentPipeline
     internal void OnQuote(in Quote q)
     {
         Quality.OnEvent(q.ExchangeTime, q.IngestTime);
-        if (q.ExchangeTime is { } t) bars.Advance(t);
+        if (q.ExchangeTime is { } t) AdvanceClock(t, q.IngestTime);
         if (quote is { } last && q.UpdateId <= last.UpdateId) { Quality.OnStaleQuote(); return; }
         quote = q;
         // The depth book may already be past this quote: it then says nothing new about the top.
@@ -78,7 +78,7 @@ public sealed class InstrumentPipeline
     {
         Quality.OnEvent(delta.ExchangeTime, delta.IngestTime);
         Quality.OnDelta();
-        bars.Advance(delta.ExchangeTime);
+        AdvanceClock(delta.ExchangeTime, delta.IngestTime);
         switch (Sync.OnDelta(delta))
         {
             case DeltaOutcome.Applied:
@@ -137,16 +137,24 @@ public sealed class InstrumentPipeline
         Quality.OnEvent(trade.ExchangeTime, trade.IngestTime);
         Quality.OnTrade();
         LastTrade = trade;
-        var closedBefore = bars.Closed;
+        AdvanceClock(trade.TradeTime, trade.IngestTime);
         bars.OnTrade(trade.Price, trade.TradeTime);
-        if (bars.Closed != closedBefore) Emit(FeatureTrigger.Bar, trade.ExchangeTime, trade.IngestTime);
     }
 
     internal void OnMarkPrice(in MarkPrice mark)
     {
         Quality.OnEvent(mark.ExchangeTime, mark.IngestTime);
-        bars.Advance(mark.ExchangeTime);
+        AdvanceClock(mark.ExchangeTime, mark.IngestTime);
         LastMarkPrice = mark;
+    }
+
+    /// <summary>
+    /// Moves the instrument's exchange clock; a bar it closes emits a Bar feature event (new ATR and volatility) before
+    /// the update that moved the clock is applied, whichever kind of event that is.
+    /// </summary>
+    private void AdvanceClock(DateTimeOffset exchangeTime, DateTimeOffset ingestTime)
+    {
+        if (bars.Advance(exchangeTime)) Emit(FeatureTrigger.Bar, exchangeTime, ingestTime);
     }
 
     /// <summary>The best bid and offer now: the depth book's when it is at least as new as the last quote, else the quote's.</summary>

@@ -2,8 +2,9 @@ namespace Tollgate.Markets.Quality;
 
 /// <summary>
 /// Data-quality figures of one instrument (seed 000 §9.1: ingestion failure rate, latency, missing ratio; seed 002
-/// B.1: gaps, resyncs, the continuous-gap alert). Written by the instrument's ingest partition, read by health and
-/// metrics from any thread: counters are read and written with <see cref="Interlocked"/>.
+/// B.1: gaps, resyncs, the continuous-gap alert). Written by the instrument's ingest partition while it holds the
+/// partition; read through <see cref="Ingest.MarketIngestHandler.Inspect{T}"/>, which holds it too. So the counters are
+/// plain fields: an atomic operation per event would cost the hot path more than everything else here.
 /// </summary>
 public sealed class InstrumentQuality(string instrumentKey)
 {
@@ -21,49 +22,52 @@ public sealed class InstrumentQuality(string instrumentKey)
     public string InstrumentKey { get; } = instrumentKey;
     public LatencyWindow Latency { get; } = new();
 
-    public long Events => Interlocked.Read(ref events);
-    public long Deltas => Interlocked.Read(ref deltas);
-    public long StaleDeltas => Interlocked.Read(ref staleDeltas);
-    public long StaleQuotes => Interlocked.Read(ref staleQuotes);
-    public long Gaps => Interlocked.Read(ref gaps);
-    public long Resyncs => Interlocked.Read(ref resyncs);
-    public long StaleSnapshots => Interlocked.Read(ref staleSnapshots);
-    public long Trades => Interlocked.Read(ref trades);
+    public long Events => events;
+    public long Deltas => deltas;
+    public long StaleDeltas => staleDeltas;
+    public long StaleQuotes => staleQuotes;
+    public long Gaps => gaps;
+    public long Resyncs => resyncs;
+    public long StaleSnapshots => staleSnapshots;
+    public long Trades => trades;
 
     /// <summary>Gaps per depth update received: the "missing ratio" of seed 000 §9.1.</summary>
     public double GapRatio => Deltas == 0 ? 0 : (double)Gaps / Deltas;
 
-    public DateTimeOffset? LastIngest => Ticks(ref lastIngestTicks);
-    public DateTimeOffset? LastExchangeTime => Ticks(ref lastExchangeTicks);
+    public DateTimeOffset? LastIngest => Ticks(lastIngestTicks);
+    public DateTimeOffset? LastExchangeTime => Ticks(lastExchangeTicks);
 
     /// <summary>Since when the depth book has been waiting for a snapshot; null when synced (or never had depth).</summary>
-    public DateTimeOffset? UnsyncedSince => Ticks(ref unsyncedSinceTicks);
+    public DateTimeOffset? UnsyncedSince => Ticks(unsyncedSinceTicks);
 
     /// <summary>The continuous-gap alert (MKT-CONTINUOUS-GAP) is raised.</summary>
     public bool ContinuousGapAlert { get; private set; }
 
     internal void OnEvent(DateTimeOffset? exchangeTime, DateTimeOffset ingestTime)
     {
-        Interlocked.Increment(ref events);
-        Interlocked.Exchange(ref lastIngestTicks, ingestTime.UtcTicks);
+        events++;
+        lastIngestTicks = ingestTime.UtcTicks;
         if (exchangeTime is { } exchange)
         {
-            Interlocked.Exchange(ref lastExchangeTicks, exchange.UtcTicks);
+            lastExchangeTicks = exchange.UtcTicks;
             Latency.Record(ingestTime - exchange, ingestTime);
         }
     }
 
-    internal void OnDelta() => Interlocked.Increment(ref deltas);
-    internal void OnStaleDelta() => Interlocked.Increment(ref staleDeltas);
-    internal void OnStaleQuote() => Interlocked.Increment(ref staleQuotes);
-    internal void OnTrade() => Interlocked.Increment(ref trades);
-    internal void OnStaleSnapshot() => Interlocked.Increment(ref staleSnapshots);
+    internal void OnDelta() => deltas++;
+    internal void OnStaleDelta() => staleDeltas++;
+    internal void OnStaleQuote() => staleQuotes++;
+    internal void OnTrade() => trades++;
+    internal void OnStaleSnapshot() => staleSnapshots++;
 
-    internal void OnUnsynced(DateTimeOffset at) => Interlocked.CompareExchange(ref unsyncedSinceTicks, at.UtcTicks, 0);
+    internal void OnUnsynced(DateTimeOffset at)
+    {
+        if (unsyncedSinceTicks == 0) unsyncedSinceTicks = at.UtcTicks;
+    }
 
     internal void OnGap(DateTimeOffset at)
     {
-        Interlocked.Increment(ref gaps);
+        gaps++;
         recentGaps[recentGapNext] = at;
         recentGapNext = (recentGapNext + 1) % recentGaps.Length;
         OnUnsynced(at);
@@ -71,8 +75,8 @@ public sealed class InstrumentQuality(string instrumentKey)
 
     internal void OnSynced(bool afterGap)
     {
-        if (afterGap) Interlocked.Increment(ref resyncs);
-        Interlocked.Exchange(ref unsyncedSinceTicks, 0);
+        if (afterGap) resyncs++;
+        unsyncedSinceTicks = 0;
     }
 
     /// <summary>Re-evaluates the continuous-gap alert at <paramref name="now"/>; returns the new state when it changed.</summary>
@@ -89,9 +93,5 @@ public sealed class InstrumentQuality(string instrumentKey)
         return raised;
     }
 
-    private static DateTimeOffset? Ticks(ref long field)
-    {
-        var ticks = Interlocked.Read(ref field);
-        return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
-    }
+    private static DateTimeOffset? Ticks(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 }

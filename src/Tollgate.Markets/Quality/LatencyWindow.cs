@@ -2,7 +2,8 @@ namespace Tollgate.Markets.Quality;
 
 /// <summary>
 /// Latencies of the last one to two minutes in fixed millisecond buckets, for percentiles in health without keeping
-/// samples: recording is an index and an increment, and allocates nothing. Percentiles are the upper bound of the
+/// samples: recording is an index and an increment, and allocates nothing. Not thread-safe: it is used by one ingest
+/// partition at a time, or under a lock (<see cref="MarketDataMonitor"/>). Percentiles are the upper bound of the
 /// bucket they fall in, so they are conservative by at most one bucket.
 /// </summary>
 public sealed class LatencyWindow
@@ -14,47 +15,37 @@ public sealed class LatencyWindow
     private readonly long[] current = new long[Bounds.Length + 1];
     private readonly long[] previous = new long[Bounds.Length + 1];
     private long currentMinute = long.MinValue;
-    private readonly object gate = new();
 
     public void Record(TimeSpan latency, DateTimeOffset at)
     {
         var ms = latency.TotalMilliseconds;
         var bucket = 0;
         while (bucket < Bounds.Length && ms > Bounds[bucket]) bucket++;
-        lock (gate)
-        {
-            Rotate(at.UtcTicks / MinuteTicks);
-            current[bucket]++;
-        }
+        Rotate(at.UtcTicks / MinuteTicks);
+        current[bucket]++;
     }
 
     /// <summary>The <paramref name="percentile"/> (0-100) over this minute and the last, in ms; null with no samples in them.</summary>
     public double? Percentile(double percentile, DateTimeOffset now)
     {
-        lock (gate)
+        Rotate(now.UtcTicks / MinuteTicks);
+        long total = 0;
+        for (var i = 0; i < current.Length; i++) total += current[i] + previous[i];
+        if (total == 0) return null;
+        var rank = (long)Math.Ceiling(percentile / 100 * total);
+        long seen = 0;
+        for (var i = 0; i < current.Length; i++)
         {
-            Rotate(now.UtcTicks / MinuteTicks);
-            long total = 0;
-            for (var i = 0; i < current.Length; i++) total += current[i] + previous[i];
-            if (total == 0) return null;
-            var rank = (long)Math.Ceiling(percentile / 100 * total);
-            long seen = 0;
-            for (var i = 0; i < current.Length; i++)
-            {
-                seen += current[i] + previous[i];
-                if (seen >= rank) return i < Bounds.Length ? Bounds[i] : double.PositiveInfinity;
-            }
-            return double.PositiveInfinity;
+            seen += current[i] + previous[i];
+            if (seen >= rank) return i < Bounds.Length ? Bounds[i] : double.PositiveInfinity;
         }
+        return double.PositiveInfinity;
     }
 
     public long Count(DateTimeOffset now)
     {
-        lock (gate)
-        {
-            Rotate(now.UtcTicks / MinuteTicks);
-            return current.Sum() + previous.Sum();
-        }
+        Rotate(now.UtcTicks / MinuteTicks);
+        return current.Sum() + previous.Sum();
     }
 
     private void Rotate(long minute)

@@ -41,7 +41,7 @@ public sealed class MarketDataMonitor(TimeProvider time) : IConnectorObserver, I
     {
         var m = markets[(int)market];
         var now = time.GetUtcNow();
-        m.RoundTrips.Record(roundTrip, now);
+        m.RecordRoundTrip(roundTrip, now);
         m.LastSkew = clockSkew;
         m.LastHeartbeat = now;
         var tag = new KeyValuePair<string, object?>("market", market.Code());
@@ -86,7 +86,18 @@ public sealed class MarketConnection
 {
     internal long ConnectsField, OpenField, UnplannedDisconnectsField, RateLimitedField;
 
-    public LatencyWindow RoundTrips { get; } = new();
+    private readonly LatencyWindow roundTrips = new();
+
+    internal void RecordRoundTrip(TimeSpan roundTrip, DateTimeOffset at)
+    {
+        lock (roundTrips) roundTrips.Record(roundTrip, at);
+    }
+
+    /// <summary>The 95th percentile heartbeat round trip over the last one to two minutes, in ms (bucket upper bound).</summary>
+    public double? RoundTripP95(DateTimeOffset now)
+    {
+        lock (roundTrips) return roundTrips.Percentile(95, now);
+    }
     public TimeSpan? LastSkew { get; internal set; }
     public DateTimeOffset? LastHeartbeat { get; internal set; }
     public string? LastDisconnectReason { get; internal set; }

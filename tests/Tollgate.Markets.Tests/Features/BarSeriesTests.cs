@@ -99,3 +99,23 @@ public sealed class BarSeriesTests
         Assert.Equal(1, series.Closed);
     }
 }
+
+/// <summary>A bar closes on the exchange clock of any event, and its close is a feature event of its own.</summary>
+public sealed class BarCloseEventTests
+{
+    [Fact]
+    public void A_depth_update_past_the_bar_end_emits_a_bar_feature_event_before_its_own()
+    {
+        var start = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero);
+        var rig = new Rig(new FeatureConfig(barSeconds: 60, atrPeriod: 3, volatilityBars: 2));
+        rig.SyncBook(SpotBtcUsdt, 10, L((100m, 1m)), L((101m, 1m)));
+        rig.Stream(SpotBtcUsdt, AggTrade(SpotBtcUsdt, 1, 100.5m, 1m, 1, 1, start.AddSeconds(5)));
+        var before = rig.Features.Events.Count;
+
+        rig.Stream(SpotBtcUsdt, DepthUpdate(SpotBtcUsdt, 12, 12, null, L((100m, 2m)), None, start.AddSeconds(61)));
+
+        var emitted = rig.Features.Events.Skip(before).Select(f => f.Trigger).ToList();
+        Assert.Equal([FeatureTrigger.Bar, FeatureTrigger.Book], emitted);
+        Assert.Equal(1, rig.Pipeline(SpotBtcUsdt).Bars.Closed);
+    }
+}

@@ -137,14 +137,17 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             FrameFault fault;
-            if (reader.ValueTextEquals("u"u8)) { fault = ReadLong(ref reader, out updateId); seen |= Fields.FinalId; }
-            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
-            else if (reader.ValueTextEquals("b"u8)) { fault = ReadDecimal(ref reader, out bid); seen |= Fields.Bid; }
-            else if (reader.ValueTextEquals("B"u8)) { fault = ReadDecimal(ref reader, out bidQty); seen |= Fields.BidQty; }
-            else if (reader.ValueTextEquals("a"u8)) { fault = ReadDecimal(ref reader, out ask); seen |= Fields.Ask; }
-            else if (reader.ValueTextEquals("A"u8)) { fault = ReadDecimal(ref reader, out askQty); seen |= Fields.AskQty; }
-            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out var e); eventTime = e; }
-            else fault = SkipValue(ref reader);
+            switch (NameKey(ref reader))
+            {
+                case (byte)'u': fault = ReadLong(ref reader, out updateId); seen |= Fields.FinalId; break;
+                case (byte)'s': fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; break;
+                case (byte)'b': fault = ReadDecimal(ref reader, out bid); seen |= Fields.Bid; break;
+                case (byte)'B': fault = ReadDecimal(ref reader, out bidQty); seen |= Fields.BidQty; break;
+                case (byte)'a': fault = ReadDecimal(ref reader, out ask); seen |= Fields.Ask; break;
+                case (byte)'A': fault = ReadDecimal(ref reader, out askQty); seen |= Fields.AskQty; break;
+                case (byte)'E': fault = ReadLong(ref reader, out var e); eventTime = e; break;
+                default: fault = SkipValue(ref reader); break;
+            }
             if (fault != FrameFault.None) return fault;
         }
         const Fields required = Fields.FinalId | Fields.Symbol | Fields.Bid | Fields.BidQty | Fields.Ask | Fields.AskQty;
@@ -169,15 +172,18 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             FrameFault fault;
-            if (reader.ValueTextEquals("e"u8)) { fault = ExpectEvent(ref reader, "depthUpdate"u8); }
-            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
-            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
-            else if (reader.ValueTextEquals("U"u8)) { fault = ReadLong(ref reader, out first); seen |= Fields.FirstId; }
-            else if (reader.ValueTextEquals("u"u8)) { fault = ReadLong(ref reader, out final); seen |= Fields.FinalId; }
-            else if (reader.ValueTextEquals("pu"u8)) { fault = ReadLong(ref reader, out previous); seen |= Fields.PreviousId; }
-            else if (reader.ValueTextEquals("b"u8)) { fault = ReadLevels(ref reader, ref bids, out bidCount); seen |= Fields.Bid; }
-            else if (reader.ValueTextEquals("a"u8)) { fault = ReadLevels(ref reader, ref asks, out askCount); seen |= Fields.Ask; }
-            else fault = SkipValue(ref reader);
+            switch (NameKey(ref reader))
+            {
+                case (byte)'e': fault = ExpectEvent(ref reader, "depthUpdate"u8); break;
+                case (byte)'E': fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; break;
+                case (byte)'s': fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; break;
+                case (byte)'U': fault = ReadLong(ref reader, out first); seen |= Fields.FirstId; break;
+                case (byte)'u': fault = ReadLong(ref reader, out final); seen |= Fields.FinalId; break;
+                case 'p' | 'u' << 8 | 1 << 16: fault = ReadLong(ref reader, out previous); seen |= Fields.PreviousId; break;
+                case (byte)'b': fault = ReadLevels(ref reader, ref bids, out bidCount); seen |= Fields.Bid; break;
+                case (byte)'a': fault = ReadLevels(ref reader, ref asks, out askCount); seen |= Fields.Ask; break;
+                default: fault = SkipValue(ref reader); break;
+            }
             if (fault != FrameFault.None) return fault;
         }
         var required = Fields.EventTime | Fields.Symbol | Fields.FirstId | Fields.FinalId | Fields.Bid | Fields.Ask;
@@ -200,17 +206,20 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             FrameFault fault;
-            if (reader.ValueTextEquals("e"u8)) fault = ExpectEvent(ref reader, "aggTrade"u8);
-            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
-            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
-            else if (reader.ValueTextEquals("a"u8)) { fault = ReadLong(ref reader, out id); seen |= Fields.FinalId; }
-            else if (reader.ValueTextEquals("p"u8)) { fault = ReadDecimal(ref reader, out price); seen |= Fields.Bid; }
-            else if (reader.ValueTextEquals("q"u8)) { fault = ReadDecimal(ref reader, out quantity); seen |= Fields.BidQty; }
-            else if (reader.ValueTextEquals("f"u8)) { fault = ReadLong(ref reader, out firstTrade); seen |= Fields.FirstId; }
-            else if (reader.ValueTextEquals("l"u8)) { fault = ReadLong(ref reader, out lastTrade); seen |= Fields.PreviousId; }
-            else if (reader.ValueTextEquals("T"u8)) { fault = ReadLong(ref reader, out tradeTime); seen |= Fields.TradeTime; }
-            else if (reader.ValueTextEquals("m"u8)) { fault = ReadBool(ref reader, out buyerIsMaker); seen |= Fields.Ask; }
-            else fault = SkipValue(ref reader);
+            switch (NameKey(ref reader))
+            {
+                case (byte)'e': fault = ExpectEvent(ref reader, "aggTrade"u8); break;
+                case (byte)'E': fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; break;
+                case (byte)'s': fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; break;
+                case (byte)'a': fault = ReadLong(ref reader, out id); seen |= Fields.FinalId; break;
+                case (byte)'p': fault = ReadDecimal(ref reader, out price); seen |= Fields.Bid; break;
+                case (byte)'q': fault = ReadDecimal(ref reader, out quantity); seen |= Fields.BidQty; break;
+                case (byte)'f': fault = ReadLong(ref reader, out firstTrade); seen |= Fields.FirstId; break;
+                case (byte)'l': fault = ReadLong(ref reader, out lastTrade); seen |= Fields.PreviousId; break;
+                case (byte)'T': fault = ReadLong(ref reader, out tradeTime); seen |= Fields.TradeTime; break;
+                case (byte)'m': fault = ReadBool(ref reader, out buyerIsMaker); seen |= Fields.Ask; break;
+                default: fault = SkipValue(ref reader); break;
+            }
             if (fault != FrameFault.None) return fault;
         }
         const Fields required = Fields.EventTime | Fields.Symbol | Fields.FinalId | Fields.Bid | Fields.BidQty | Fields.FirstId | Fields.PreviousId | Fields.TradeTime | Fields.Ask;
@@ -230,15 +239,18 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             FrameFault fault;
-            if (reader.ValueTextEquals("e"u8)) fault = ExpectEvent(ref reader, "markPriceUpdate"u8);
-            else if (reader.ValueTextEquals("E"u8)) { fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; }
-            else if (reader.ValueTextEquals("s"u8)) { fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; }
-            else if (reader.ValueTextEquals("p"u8)) { fault = ReadDecimal(ref reader, out mark); seen |= Fields.Bid; }
-            else if (reader.ValueTextEquals("i"u8)) { fault = ReadDecimal(ref reader, out index); seen |= Fields.BidQty; }
-            else if (reader.ValueTextEquals("P"u8)) { fault = ReadDecimal(ref reader, out settle); seen |= Fields.Ask; }
-            else if (reader.ValueTextEquals("r"u8)) { fault = ReadDecimal(ref reader, out funding); seen |= Fields.AskQty; }
-            else if (reader.ValueTextEquals("T"u8)) { fault = ReadLong(ref reader, out nextFunding); seen |= Fields.TradeTime; }
-            else fault = SkipValue(ref reader);
+            switch (NameKey(ref reader))
+            {
+                case (byte)'e': fault = ExpectEvent(ref reader, "markPriceUpdate"u8); break;
+                case (byte)'E': fault = ReadLong(ref reader, out eventTime); seen |= Fields.EventTime; break;
+                case (byte)'s': fault = ReadSymbol(ref reader, header.Market, streamSymbol, out instrument); seen |= Fields.Symbol; break;
+                case (byte)'p': fault = ReadDecimal(ref reader, out mark); seen |= Fields.Bid; break;
+                case (byte)'i': fault = ReadDecimal(ref reader, out index); seen |= Fields.BidQty; break;
+                case (byte)'P': fault = ReadDecimal(ref reader, out settle); seen |= Fields.Ask; break;
+                case (byte)'r': fault = ReadDecimal(ref reader, out funding); seen |= Fields.AskQty; break;
+                case (byte)'T': fault = ReadLong(ref reader, out nextFunding); seen |= Fields.TradeTime; break;
+                default: fault = SkipValue(ref reader); break;
+            }
             if (fault != FrameFault.None) return fault;
         }
         const Fields required = Fields.EventTime | Fields.Symbol | Fields.Bid | Fields.BidQty | Fields.Ask | Fields.AskQty | Fields.TradeTime;
@@ -295,6 +307,37 @@ public sealed class BinanceFrameDecoder(InstrumentTable instruments) : IFrameDec
             into[count++] = new PriceLevel(price, quantity);
         }
         return FrameFault.None;
+    }
+
+    /// <summary>
+    /// A property name as a small integer, so a payload's fields dispatch with one switch instead of a chain of
+    /// comparisons: one byte is itself, two bytes are packed with a length bit, anything else is -1 (skipped).
+    /// </summary>
+    private static int NameKey(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped) return EscapedNameKey(ref reader);
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            1 => name[0],
+            2 => name[0] | name[1] << 8 | 1 << 16,
+            _ => -1,
+        };
+    }
+
+    // "\u0075" is "u" too: JSON allows any name to be escaped, so compare what it unescapes to.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int EscapedNameKey(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueSpan.Length > 64) return -1;
+        Span<byte> name = stackalloc byte[64];
+        var length = reader.CopyString(name);
+        return length switch
+        {
+            1 => name[0],
+            2 => name[0] | name[1] << 8 | 1 << 16,
+            _ => -1,
+        };
     }
 
     private static FrameFault ReadLong(ref Utf8JsonReader reader, out long value)

@@ -206,11 +206,12 @@ public sealed class InstrumentPipeline
             }
             imbalance = imbalanceValue;
         }
-        var e = new FeatureEvent(Instrument, trigger, updateId, exchangeTime, ingestTime, bid, bidQty, ask, askQty,
+        // Built in place in the field: the event is some 300 bytes, and a local would be copied into it.
+        lastFeatures = new FeatureEvent(Instrument, trigger, updateId, exchangeTime, ingestTime, bid, bidQty, ask, askQty,
             pricesMid, pricesSpread, pricesSpreadBps, micropriceValue,
             imbalance, bars.Atr, bars.RealizedVolatility, bars.Regime, config.Rev);
-        (lastFeatures, hasLastFeatures) = (e, true);
-        features.OnFeatures(e);
+        hasLastFeatures = true;
+        features.OnFeatures(lastFeatures);
     }
 
     private static bool SameBits(decimal a, decimal b) => Unsafe.As<decimal, Int128>(ref a) == Unsafe.As<decimal, Int128>(ref b);

@@ -127,13 +127,17 @@ public sealed class MarketIngestHandler
             return new IngestResult(frames.Count, decoded, duplicates, dropped, control, HighWater);
         }
 
+        private InstrumentPipeline? lastRouted;
+
         private InstrumentPipeline? Route(Instrument instrument)
         {
+            // Consecutive frames are mostly of one instrument (a partition is one, standalone).
+            if (lastRouted is { } last && ReferenceEquals(last.Instrument, instrument)) return last;
             // TryGetValue first: GetOrAdd's factory would allocate a closure per event.
             if (!owner.pipelines.TryGetValue(instrument, out var pipeline))
                 pipeline = owner.pipelines.GetOrAdd(instrument, new InstrumentPipeline(instrument, id, owner.config, owner.features, owner.quality, owner.snapshots));
             // An instrument lives on one partition; a frame of it elsewhere would race its book, so it is refused.
-            if (pipeline.PartitionId == id) return pipeline;
+            if (pipeline.PartitionId == id) return lastRouted = pipeline;
             misrouted = true;
             return null;
         }

@@ -37,6 +37,9 @@ public enum GovernanceAction
     /// <summary>Reads books, features and data quality of the market plane.</summary>
     ReadMarketData,
 
+    /// <summary>Scrapes the host's metrics (Prometheus text): counts and latencies, no identities, no secrets.</summary>
+    ReadMetrics,
+
     /// <summary>Asks who the token says the caller is (every role may).</summary>
     Identify,
 }

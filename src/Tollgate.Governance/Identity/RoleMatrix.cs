@@ -12,7 +12,7 @@ public static class RoleMatrix
     private static readonly GovernanceAction[] Reads =
     [
         GovernanceAction.ReadOrchestrations, GovernanceAction.ReadLedger, GovernanceAction.ReadBundles, GovernanceAction.ReadVersionMaps,
-        GovernanceAction.ReadGates, GovernanceAction.ReadApprovals, GovernanceAction.ReadKillSwitch, GovernanceAction.ReadMarketData, GovernanceAction.Identify,
+        GovernanceAction.ReadGates, GovernanceAction.ReadApprovals, GovernanceAction.ReadKillSwitch, GovernanceAction.ReadMarketData, GovernanceAction.ReadMetrics, GovernanceAction.Identify,
     ];
 
     private static readonly Dictionary<Role, HashSet<GovernanceAction>> Allowed = new()

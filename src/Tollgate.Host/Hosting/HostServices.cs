@@ -20,6 +20,8 @@ using Tollgate.Governance.Secrets;
 using Tollgate.Host.GitHub;
 using Tollgate.Host.Security;
 using Tollgate.Host.Markets;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Tollgate.Markets.Quality;
 
 namespace Tollgate.Host.Hosting;
@@ -104,6 +106,8 @@ public static class HostServices
         services.AddSingleton<IFunctionModule, ObjectApi>();
         services.AddSingleton<IFunctionModule, MarketIngestFunction>();
         services.AddSingleton<IFunctionModule, MarketApi>();
+        services.AddSingleton<IFunctionModule, MetricsApi>();
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("tollgate-host")).WithMetrics(metrics => metrics.AddMeter(MarketMetrics.MeterName).AddPrometheusExporter());
         services.AddSingleton<IFunctionModule>(sp =>
         {
             var settings = sp.GetRequiredService<HostSettings>();

@@ -135,6 +135,9 @@ public sealed class InstrumentPipeline
     internal void OnTrade(in Trade trade)
     {
         Quality.OnEvent(trade.ExchangeTime, trade.IngestTime);
+        // Aggregate trade ids only grow: an older or repeated one (two connections overlapping in a rotation,
+        // a redelivery) is already in the bars.
+        if (LastTrade is { } last && trade.AggregateTradeId <= last.AggregateTradeId) { Quality.OnStaleTrade(); return; }
         Quality.OnTrade();
         LastTrade = trade;
         AdvanceClock(trade.TradeTime, trade.IngestTime);

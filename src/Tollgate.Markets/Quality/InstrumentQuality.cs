@@ -14,7 +14,7 @@ public sealed class InstrumentQuality(string instrumentKey)
     /// <summary>How long a book may wait for its snapshot, with updates arriving, before the alert is raised.</summary>
     public static readonly TimeSpan MaxUnsynced = TimeSpan.FromSeconds(30);
 
-    private long events, deltas, staleDeltas, staleQuotes, gaps, resyncs, staleSnapshots, trades;
+    private long events, deltas, staleDeltas, staleQuotes, staleTrades, gaps, resyncs, staleSnapshots, trades;
     private long lastIngestTicks, lastExchangeTicks, unsyncedSinceTicks;
     private readonly DateTimeOffset[] recentGaps = new DateTimeOffset[GapsForAlert];
     private int recentGapNext;
@@ -26,6 +26,7 @@ public sealed class InstrumentQuality(string instrumentKey)
     public long Deltas => deltas;
     public long StaleDeltas => staleDeltas;
     public long StaleQuotes => staleQuotes;
+    public long StaleTrades => staleTrades;
     public long Gaps => gaps;
     public long Resyncs => resyncs;
     public long StaleSnapshots => staleSnapshots;
@@ -57,6 +58,7 @@ public sealed class InstrumentQuality(string instrumentKey)
     internal void OnDelta() => deltas++;
     internal void OnStaleDelta() => staleDeltas++;
     internal void OnStaleQuote() => staleQuotes++;
+    internal void OnStaleTrade() => staleTrades++;
     internal void OnTrade() => trades++;
     internal void OnStaleSnapshot() => staleSnapshots++;
 

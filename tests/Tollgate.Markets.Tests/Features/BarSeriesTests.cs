@@ -119,3 +119,23 @@ public sealed class BarCloseEventTests
         Assert.Equal(1, rig.Pipeline(SpotBtcUsdt).Bars.Closed);
     }
 }
+
+/// <summary>The same aggregate trade twice (two connections overlapping in a rotation) counts once.</summary>
+public sealed class RepeatedTradeTests
+{
+    [Fact]
+    public void A_repeated_or_older_aggregate_trade_is_dropped_as_stale()
+    {
+        var at = new DateTimeOffset(2026, 1, 5, 12, 0, 1, TimeSpan.Zero);
+        var rig = new Rig();
+        rig.Stream(SpotBtcUsdt, AggTrade(SpotBtcUsdt, 7, 100m, 1m, 70, 71, at));
+        rig.Stream(SpotBtcUsdt, AggTrade(SpotBtcUsdt, 7, 100m, 1m, 70, 71, at));
+        rig.Stream(SpotBtcUsdt, AggTrade(SpotBtcUsdt, 6, 99m, 1m, 68, 69, at));
+        rig.Stream(SpotBtcUsdt, AggTrade(SpotBtcUsdt, 8, 101m, 1m, 72, 72, at.AddSeconds(1)));
+
+        var quality = rig.Pipeline(SpotBtcUsdt).Quality;
+        Assert.Equal(2, quality.Trades);
+        Assert.Equal(2, quality.StaleTrades);
+        Assert.Equal(8, rig.Pipeline(SpotBtcUsdt).LastTrade!.Value.AggregateTradeId);
+    }
+}

@@ -33,19 +33,25 @@ fi
 echo "==> building"
 dotnet build Functions.sln -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
+# Waits for "Now listening on: http://127.0.0.1:PORT" in a process's log and prints the address.
+listening_address() {
+  local log=$1 pid=$2 name=$3 address=""
+  for _ in $(seq 1 300); do
+    address=$(sed -n 's/.*Now listening on: \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$address" ] && { echo "$address"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited:" >&2; cat "$log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "$name did not start listening within 30 s:" >&2; cat "$log" >&2
+  return 1
+}
+
 # The market plane needs an exchange: with no internet here, the loopback fake exchange (Binance's REST and
 # WebSocket formats, a simulated market) stands in for Binance.
 exchange_log="$AZURITE_DIR/exchange.log"
 dotnet tests/Tollgate.FakeExchange/bin/Release/net10.0/Tollgate.FakeExchange.dll --urls http://127.0.0.1:0 --symbols BTCUSDT,ETHUSDT --gap-every-seconds 20 >"$exchange_log" 2>&1 &
 EXCHANGE_PID=$!
-exchange=""
-for _ in $(seq 1 300); do
-  exchange=$(sed -n 's/^Now listening on: \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$exchange_log" | head -n 1)
-  [ -n "$exchange" ] && break
-  kill -0 "$EXCHANGE_PID" 2>/dev/null || { echo "The fake exchange exited:"; cat "$exchange_log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$exchange" ] || { echo "The fake exchange did not start within 30 s"; exit 1; }
+exchange=$(listening_address "$exchange_log" "$EXCHANGE_PID" "The fake exchange") || exit 1
 echo "==> fake exchange (Binance formats) at $exchange"
 captures="$AZURITE_DIR/captures"
 
@@ -57,14 +63,7 @@ AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" \
   Tollgate__Markets__CaptureFolder="$captures" \
   dotnet src/Tollgate.Host/bin/Release/net10.0/Tollgate.Host.dll --urls http://127.0.0.1:0 --contentRoot "$REPO" >"$host_log" 2>&1 &
 HOST_PID=$!
-endpoint=""
-for _ in $(seq 1 300); do
-  endpoint=$(sed -n 's/.*Now listening on: \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$host_log" | head -n 1)
-  [ -n "$endpoint" ] && break
-  kill -0 "$HOST_PID" 2>/dev/null || { echo "The host exited:"; cat "$host_log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$endpoint" ] || { echo "The host did not start listening within 30 s:"; cat "$host_log"; exit 1; }
+endpoint=$(listening_address "$host_log" "$HOST_PID" "The host") || exit 1
 echo "==> Tollgate host at $endpoint (log: ${host_log#$REPO/})"
 
 # The host listens before it has created the task hub in storage; health says FAIL until then.

@@ -49,7 +49,7 @@ listening_address() {
 # The market plane needs an exchange: with no internet here, the loopback fake exchange (Binance's REST and
 # WebSocket formats, a simulated market) stands in for Binance.
 exchange_log="$AZURITE_DIR/exchange.log"
-dotnet tests/Tollgate.FakeExchange/bin/Release/net10.0/Tollgate.FakeExchange.dll --urls http://127.0.0.1:0 --symbols BTCUSDT,ETHUSDT --gap-every-seconds 20 >"$exchange_log" 2>&1 &
+dotnet tests/Tollgate.FakeExchange/bin/Release/net10.0/Tollgate.FakeExchange.dll --urls http://127.0.0.1:0 --symbols BTCUSDT,ETHUSDT --gap-every-seconds 5 >"$exchange_log" 2>&1 &
 EXCHANGE_PID=$!
 exchange=$(listening_address "$exchange_log" "$EXCHANGE_PID" "The fake exchange") || exit 1
 echo "==> fake exchange (Binance formats) at $exchange"

@@ -7,7 +7,7 @@ namespace Tollgate.Governance.Tests.Identity;
 public sealed class RoleMatrixTests
 {
     private static readonly GovernanceAction[] Reads =
-        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, Identify];
+        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, ReadMarketData, ReadMetrics, Identify];
 
     /// <summary>Seed 000 §13.1, written out by hand: the matrix must be exactly this.</summary>
     private static readonly Dictionary<Role, GovernanceAction[]> Expected = new()

@@ -109,15 +109,21 @@ public sealed class MarketReadTests(MarketReadFixture fixture) : IClassFixture<M
     [Fact]
     public async Task Health_details_name_the_instruments_in_sync_and_one_connection_per_market()
     {
-        var checks = await MarketHost.WaitForAsync(
-            async () => JsonSerializer.SerializeToElement((await Http.HealthChecksAsync()).ToDictionary(c => c.Key, c => new { c.Value.Status, c.Value.Detail })),
-            c => new[] { "market-data", "market-spot-connection", "market-fut-connection" }.All(n => c.TryGetProperty(n, out var check) && check.GetProperty("Status").GetString() == "OK"),
-            "market health checks OK");
+        var checks = await Http.WaitForMarketHealthyAsync();
         Assert.StartsWith("3 instrument(s) in sync", checks.GetProperty("market-data").GetProperty("Detail").GetString());
-        Assert.StartsWith("1 connection(s)", checks.GetProperty("market-spot-connection").GetProperty("Detail").GetString());
-        Assert.StartsWith("1 connection(s)", checks.GetProperty("market-fut-connection").GetProperty("Detail").GetString());
+        Assert.Contains("1 connection(s), RTT p95", checks.GetProperty("market-spot-connection").GetProperty("Detail").GetString());
+        Assert.Contains("1 connection(s), RTT p95", checks.GetProperty("market-fut-connection").GetProperty("Detail").GetString());
         Assert.False(checks.TryGetProperty("market", out _), "a running plane has no 'market' (off or failed) check");
     }
+
+    [Theory]
+    [InlineData("OK", "1 connection(s), RTT p95 ≤5 ms, skew 0 ms, 0 unplanned disconnect(s)", true)]
+    [InlineData("DEGRADED", "heartbeat RTT p95 ≤500 ms (target < 300); 1 connection(s), RTT p95 ≤500 ms, skew 0 ms, 0 unplanned disconnect(s)", true)]
+    [InlineData("DEGRADED", "no stream connection open; 0 connection(s), RTT p95 n/a, skew n/a, 1 unplanned disconnect(s)", false)]
+    [InlineData("DEGRADED", "heartbeat RTT p95 ≤500 ms (target < 300); clock skew 900 ms (target < 500); 1 connection(s), RTT p95 ≤500 ms, skew 900 ms, 0 unplanned disconnect(s)", false)]
+    [InlineData("FAIL", "1 connection(s), RTT p95 n/a, skew n/a, 0 unplanned disconnect(s)", false)]
+    public void A_connection_check_degraded_only_by_heartbeat_RTT_counts_as_healthy_under_load(string status, string detail, bool healthy)
+        => Assert.Equal(healthy, MarketHost.ConnectionHealthy((status, detail)));
 
     [Fact]
     public async Task The_heartbeat_reports_RTT_p95_and_clock_skew_for_both_markets()

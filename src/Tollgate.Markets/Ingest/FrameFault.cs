@@ -50,22 +50,6 @@ public static class FrameFaults
         FrameFault.Header => "MKT-FRAME-HEADER",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
     };
-
-    public static string Describe(this FrameFault fault) => fault switch
-    {
-        FrameFault.None => "decoded",
-        FrameFault.Control => "no market data (an acknowledgement)",
-        FrameFault.Malformed => "not valid JSON: truncated or cut mid-token",
-        FrameFault.Schema => "a required field is missing, has the wrong type, or names another symbol than its stream",
-        FrameFault.UnknownStream => "a stream or event type that is not ingested",
-        FrameFault.UnknownSymbol => "a symbol outside the configured universe",
-        FrameFault.Number => "a number that is not a plain decimal (NaN, Infinity, exponent, empty) or does not fit",
-        FrameFault.Value => "a value out of its domain (price not above 0, negative quantity, update ids out of order)",
-        FrameFault.TooLarge => "more bytes or levels than a Binance frame has",
-        FrameFault.ExchangeError => "an error payload from the exchange",
-        FrameFault.Header => "the event's properties lack a valid market, kind or receive time",
-        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, null),
-    };
 }
 
 /// <summary>Turns the bytes of one frame into at most one normalized event. One instance per ingest partition: it reuses its buffers.</summary>

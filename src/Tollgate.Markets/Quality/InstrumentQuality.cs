@@ -15,7 +15,7 @@ public sealed class InstrumentQuality(string instrumentKey)
     public static readonly TimeSpan MaxUnsynced = TimeSpan.FromSeconds(30);
 
     private long events, deltas, staleDeltas, staleQuotes, staleTrades, gaps, resyncs, staleSnapshots, trades;
-    private long lastIngestTicks, lastExchangeTicks, unsyncedSinceTicks;
+    private long lastIngestTicks, unsyncedSinceTicks;
     private readonly DateTimeOffset[] recentGaps = new DateTimeOffset[GapsForAlert];
     private int recentGapNext;
 
@@ -36,7 +36,6 @@ public sealed class InstrumentQuality(string instrumentKey)
     public double GapRatio => Deltas == 0 ? 0 : (double)Gaps / Deltas;
 
     public DateTimeOffset? LastIngest => Ticks(lastIngestTicks);
-    public DateTimeOffset? LastExchangeTime => Ticks(lastExchangeTicks);
 
     /// <summary>Since when the depth book has been waiting for a snapshot; null when synced (or never had depth).</summary>
     public DateTimeOffset? UnsyncedSince => Ticks(unsyncedSinceTicks);
@@ -50,8 +49,11 @@ public sealed class InstrumentQuality(string instrumentKey)
         lastIngestTicks = ingestTime.UtcTicks;
         if (exchangeTime is { } exchange)
         {
-            lastExchangeTicks = exchange.UtcTicks;
-            Latency.Record(ingestTime - exchange, ingestTime);
+            var latency = ingestTime - exchange;
+            Latency.Record(latency, ingestTime);
+            // Exported only while a listener (the Prometheus exporter) is attached; without one this is a flag test.
+            if (MarketMetrics.Latency.Enabled)
+                MarketMetrics.Latency.Record(latency.TotalMilliseconds, new KeyValuePair<string, object?>("instrument", InstrumentKey));
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class MarketDataMonitor(TimeProvider time) : IConnectorObserver, I
         Interlocked.Decrement(ref m.OpenField);
         if (!planned) Interlocked.Increment(ref m.UnplannedDisconnectsField);
         m.LastDisconnectReason = reason;
-        MarketMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("market", market.Code()), new KeyValuePair<string, object?>("planned", planned));
+        MarketMetrics.Disconnects.Add(1, new KeyValuePair<string, object?>("market", market.Code()), new KeyValuePair<string, object?>("planned", planned));
     }
 
     public void OnRateLimited(MarketKind market, int statusCode, TimeSpan retryAfter)

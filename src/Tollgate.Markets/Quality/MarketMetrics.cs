@@ -19,6 +19,6 @@ public static class MarketMetrics
     public static readonly Histogram<double> Latency = Meter.CreateHistogram<double>("tollgate.market.ingest.latency", "ms", "Exchange event time to Tollgate receive time");
     public static readonly Histogram<double> HeartbeatRoundTrip = Meter.CreateHistogram<double>("tollgate.market.heartbeat.rtt", "ms", "Round trip of the exchange server-time heartbeat");
     public static readonly Histogram<double> ClockSkew = Meter.CreateHistogram<double>("tollgate.market.clock.skew", "ms", "Exchange clock minus local clock at the heartbeat");
-    public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("tollgate.market.ws.disconnects", "{disconnect}", "Stream connections ended, planned or not");
+    public static readonly Counter<long> Disconnects = Meter.CreateCounter<long>("tollgate.market.ws.disconnects", "{disconnect}", "Stream connections ended, planned or not");
     public static readonly Counter<long> RateLimited = Meter.CreateCounter<long>("tollgate.market.rest.rate_limited", "{response}", "REST responses 429 and 418");
 }

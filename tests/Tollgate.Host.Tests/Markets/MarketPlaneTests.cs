@@ -98,6 +98,7 @@ public sealed class MarketPlaneTests
 
         var metrics = await (await http.GetAsync("/api/metrics")).Content.ReadAsStringAsync();
         Assert.Contains("tollgate_market_frames_total", metrics);
+        Assert.Contains("tollgate_market_ingest_latency_milliseconds_bucket", metrics);
         // Refusals changed nothing: the plane kept ingesting, and its book is still the exchange's.
         Assert.True((await http.SummaryAsync()).GetProperty("frames").GetInt64() >= frames);
         MarketHost.AssertEqualsTruth(await http.WaitForSyncedBookAsync("SPOT", "BTCUSDT"), exchange, "SPOT", "BTCUSDT");

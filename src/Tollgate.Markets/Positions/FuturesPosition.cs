@@ -32,11 +32,13 @@ public sealed class FuturesPosition
     public int Generation { get; private set; }
     public CloseReason? ClosePending { get; private set; }
 
+    private decimal? protectedStop, protectedTarget;
+
     public bool IsFlat => Quantity == 0;
 
     /// <summary>The stop-loss price, on the instrument's tick (rounded away from the entry's side so the stop is never tighter); null when flat.</summary>
-    public decimal? StopLoss => IsFlat ? null : Tick(Quantity > 0 ? EntryPrice * (1 - StopLossFraction) : EntryPrice * (1 + StopLossFraction), down: Quantity > 0);
-    public decimal? TakeProfit => IsFlat ? null : Tick(Quantity > 0 ? EntryPrice * (1 + TakeProfitFraction) : EntryPrice * (1 - TakeProfitFraction), down: Quantity < 0);
+    public decimal? StopLoss => IsFlat ? null : protectedStop ?? Tick(Quantity > 0 ? EntryPrice * (1 - StopLossFraction) : EntryPrice * (1 + StopLossFraction), down: Quantity > 0);
+    public decimal? TakeProfit => IsFlat ? null : protectedTarget ?? Tick(Quantity > 0 ? EntryPrice * (1 + TakeProfitFraction) : EntryPrice * (1 - TakeProfitFraction), down: Quantity < 0);
 
     public decimal UnrealizedPnl(decimal mark) => Quantity * (mark - EntryPrice);
 
@@ -57,11 +59,33 @@ public sealed class FuturesPosition
             var closed = Math.Min(quantity, Math.Abs(Quantity));
             realized = closed * (price - EntryPrice) * Math.Sign(Quantity);
             Quantity += signed;
-            if (Quantity == 0) { EntryPrice = 0; ClosePending = null; }
-            else if (Math.Sign(Quantity) == Math.Sign(signed)) { EntryPrice = price; Generation++; ClosePending = null; } // flipped: the rest opened anew
+            if (Quantity == 0) { EntryPrice = 0; ClosePending = null; protectedStop = protectedTarget = null; }
+            else if (Math.Sign(Quantity) == Math.Sign(signed)) { EntryPrice = price; Generation++; ClosePending = null; protectedStop = protectedTarget = null; } // flipped: the rest opened anew
         }
         RealizedPnl += realized;
         return realized;
+    }
+
+    /// <summary>
+    /// Fixes the stop-loss and take-profit of the open position at the prices the opening intent named, instead of
+    /// the fractions of the entry; a null keeps the fraction's. Cleared when the position goes flat or flips.
+    /// </summary>
+    public void Protect(decimal? stopLoss, decimal? takeProfit)
+    {
+        if (IsFlat) return;
+        protectedStop = stopLoss ?? protectedStop;
+        protectedTarget = takeProfit ?? protectedTarget;
+    }
+
+    /// <summary>Puts back a position recorded in a snapshot (a host restart), as its next fill will find it.</summary>
+    public void Restore(decimal quantity, decimal entryPrice, decimal realizedPnl, int generation)
+    {
+        Quantity = quantity;
+        EntryPrice = quantity == 0 ? 0 : entryPrice;
+        RealizedPnl = realizedPnl;
+        Generation = generation;
+        ClosePending = null;
+        protectedStop = protectedTarget = null;
     }
 
     /// <summary>A close intent when <paramref name="mark"/> is through the stop-loss or take-profit and no close is pending; else null.</summary>

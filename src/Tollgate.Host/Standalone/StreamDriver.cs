@@ -10,7 +10,8 @@ namespace Tollgate.Host.Standalone;
 /// of its stream in the <see cref="StreamHub"/>, each handing the function batches of up to
 /// <see cref="StreamTrigger.MaxBatchSize"/> events, one batch at a time per partition, as the Event Hubs trigger does.
 /// A batch that fails is logged and retried once; after that it is skipped (the Event Hubs trigger also moves on), and
-/// the function's own idempotency by sequence number makes the retry safe.
+/// the function's own idempotency by sequence number makes the retry safe. A durable stream's batch is retried until
+/// it succeeds, with backoff, and its checkpoint moves only then: its events must not be lost.
 /// </summary>
 public sealed class StreamDriver(FunctionRegistry registry, StreamHub hub, IServiceProvider services, ILogger<StreamDriver> logger) : BackgroundService
 {
@@ -40,7 +41,8 @@ public sealed class StreamDriver(FunctionRegistry registry, StreamHub hub, IServ
             while (await partition.Events.WaitToReadAsync(stoppingToken))
             {
                 while (batch.Count < trigger.MaxBatchSize && partition.Events.TryRead(out var e)) batch.Add(e);
-                await InvokeAsync(function, new StreamInput(partition.Id, [.. batch]), stoppingToken);
+                await InvokeAsync(function, new StreamInput(partition.Id, [.. batch]), hub.IsDurable(trigger.StreamName), stoppingToken);
+                await hub.CheckpointAsync(trigger.StreamName, partition.Id, batch[^1].SequenceNumber, stoppingToken);
                 batch.Clear();
             }
         }
@@ -49,7 +51,7 @@ public sealed class StreamDriver(FunctionRegistry registry, StreamHub hub, IServ
         }
     }
 
-    private async Task InvokeAsync(FunctionDefinition function, StreamInput input, CancellationToken cancellationToken)
+    private async Task InvokeAsync(FunctionDefinition function, StreamInput input, bool untilDone, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -66,7 +68,8 @@ public sealed class StreamDriver(FunctionRegistry registry, StreamHub hub, IServ
             {
                 logger.LogError(e, "Stream {Function}: batch of {Count} from partition {Partition} (sequence {First}-{Last}) failed, attempt {Attempt}",
                     function.Name, input.Events.Count, input.PartitionId, input.Events[0].SequenceNumber, input.Events[^1].SequenceNumber, attempt);
-                if (attempt == 2) return;
+                if (!untilDone && attempt == 2) return;
+                if (untilDone) await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 << Math.Min(attempt, 6))), cancellationToken);
             }
         }
     }

@@ -8,8 +8,10 @@ namespace Tollgate.Host.Standalone;
 /// The standalone host's stand-in for an Event Hub: named streams of partitions, each an in-process bounded channel
 /// with its own sequence numbers, so a stream function receives the same batches (one partition, sequence order)
 /// it would from the Event Hubs trigger. A full partition makes the publisher wait: that is the backpressure on the
-/// connector. Events live in memory only: market frames are re-read from the exchange after a restart, never
-/// replayed from here.
+/// connector. Events live in memory only, unless the stream is made durable (<see cref="MakeDurableAsync"/>): then
+/// each event is in the stream's <see cref="IStreamLog"/> before a reader sees it, and what was not consumed before a
+/// restart is handed to the readers again. Market frames stay in memory (they are re-read from the exchange after
+/// a restart); order intents are durable, since an intent must not be lost.
 /// </summary>
 public sealed class StreamHub
 {
@@ -21,7 +23,36 @@ public sealed class StreamHub
 
     /// <summary>Appends an event to <paramref name="partitionKey"/>'s partition of <paramref name="streamName"/>; waits while the partition is full.</summary>
     public ValueTask PublishAsync(string streamName, string partitionKey, IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
-        => For(streamName).Partition(partitionKey).PublishAsync(properties, body, time.GetUtcNow(), cancellationToken);
+    {
+        var stream = For(streamName);
+        return stream.Partition(partitionKey).PublishAsync(properties, body, time.GetUtcNow(), stream.Log is { } log ? (e, ct) => log.AppendAsync(streamName, partitionKey, e, ct) : null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="streamName"/> durable over <paramref name="log"/>, before anything is published to it:
+    /// every partition the log has comes back with its sequence numbers, and the events after its checkpoint are
+    /// queued for the readers first. Returns how many events were recovered.
+    /// </summary>
+    public async Task<int> MakeDurableAsync(string streamName, IStreamLog log, CancellationToken cancellationToken)
+    {
+        var stream = For(streamName);
+        if (stream.Log is not null) throw new InvalidOperationException($"stream {streamName} is already durable");
+        var recovered = 0;
+        foreach (var partition in await log.RecoverAsync(streamName, cancellationToken))
+        {
+            await stream.Partition(partition.Partition, partition.NextSequence).RequeueAsync(partition.Pending, cancellationToken);
+            recovered += partition.Pending.Count;
+        }
+        stream.Log = log;
+        return recovered;
+    }
+
+    /// <summary>After a reader's function took a batch: moves a durable stream's checkpoint (nothing for a memory stream).</summary>
+    public Task CheckpointAsync(string streamName, string partitionKey, long sequence, CancellationToken cancellationToken)
+        => For(streamName).Log is { } log ? log.CheckpointAsync(streamName, partitionKey, sequence, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Whether a failed batch of the stream must be retried until it succeeds (durable) rather than skipped.</summary>
+    public bool IsDurable(string streamName) => For(streamName).Log is not null;
 
     /// <summary>The partitions of a stream, as they appear (a consumer starts one reader per partition).</summary>
     public ChannelReader<StreamPartition> PartitionsOf(string streamName) => For(streamName).NewPartitions.Reader;
@@ -32,11 +63,12 @@ public sealed class StreamHub
     {
         private readonly ConcurrentDictionary<string, StreamPartition> partitions = new(StringComparer.Ordinal);
         public readonly Channel<StreamPartition> NewPartitions = Channel.CreateUnbounded<StreamPartition>();
+        public volatile IStreamLog? Log;
 
-        public StreamPartition Partition(string key)
+        public StreamPartition Partition(string key, long firstSequence = 0)
         {
             if (partitions.TryGetValue(key, out var partition)) return partition;
-            var created = new StreamPartition(key);
+            var created = new StreamPartition(key, firstSequence);
             if (partitions.TryAdd(key, created))
             {
                 NewPartitions.Writer.TryWrite(created);
@@ -48,7 +80,7 @@ public sealed class StreamHub
 }
 
 /// <summary>One partition: a bounded channel and the next sequence number.</summary>
-public sealed class StreamPartition(string id)
+public sealed class StreamPartition(string id, long firstSequence = 0)
 {
     private readonly Channel<StreamEvent> events = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(StreamHub.PartitionCapacity)
     {
@@ -56,24 +88,33 @@ public sealed class StreamPartition(string id)
         FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly SemaphoreSlim order = new(1, 1);
-    private long next;
+    private long next = firstSequence;
 
     public string Id { get; } = id;
 
     public ChannelReader<StreamEvent> Events => events.Reader;
 
-    internal async ValueTask PublishAsync(IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> body, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async ValueTask PublishAsync(IReadOnlyDictionary<string, string> properties, ReadOnlyMemory<byte> body, DateTimeOffset now,
+        Func<StreamEvent, CancellationToken, Task>? persist, CancellationToken cancellationToken)
     {
         // Sequence numbers are handed out in the order events enter the channel, as a hub assigns them.
         await order.WaitAsync(cancellationToken);
         try
         {
-            await events.Writer.WriteAsync(new StreamEvent(next, now, properties, body), cancellationToken);
+            var e = new StreamEvent(next, now, properties, body);
+            if (persist is not null) await persist(e, cancellationToken);
+            await events.Writer.WriteAsync(e, cancellationToken);
             next++;
         }
         finally
         {
             order.Release();
         }
+    }
+
+    /// <summary>Queues events recovered from a durable stream's log, ahead of anything published after.</summary>
+    internal async Task RequeueAsync(IReadOnlyList<StreamEvent> recovered, CancellationToken cancellationToken)
+    {
+        foreach (var e in recovered) await events.Writer.WriteAsync(e, cancellationToken);
     }
 }

@@ -55,9 +55,9 @@ public sealed record ChannelResult(ChannelOutcome Outcome, ChannelOrder? Order, 
     public static ChannelResult Unknown(string code, string detail) => new(ChannelOutcome.Unknown, null, code, detail);
 }
 
-/// <summary>An asset balance (spot) or a position (futures, signed) as the channel holds it.</summary>
-/// <param name="Instrument">The futures instrument of a position; null for a spot asset balance.</param>
-/// <param name="Asset">The asset of a spot balance (BTC, USDT); the symbol of a futures position.</param>
+/// <summary>An asset balance (spot, or the futures wallet) or a position (futures, signed) as the channel holds it.</summary>
+/// <param name="Instrument">The futures instrument of a position; null for an asset balance (spot, or the futures wallet).</param>
+/// <param name="Asset">The asset of a balance (BTC, USDT); the symbol of a futures position.</param>
 /// <param name="Quantity">Free + locked for a balance; signed position amount for futures.</param>
 /// <param name="EntryPrice">Futures only.</param>
 public sealed record ChannelHolding(Instrument? Instrument, string Asset, decimal Quantity, decimal? EntryPrice);

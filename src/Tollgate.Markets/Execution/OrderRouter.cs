@@ -434,7 +434,7 @@ public sealed class OrderRouter
 
     /// <summary>Futures fees are in the margin asset; a spot fee counts in the cost only when charged in the quote asset (Binance may charge the base, or BNB).</summary>
     private static bool IsQuoteAsset(Instrument instrument, string asset) =>
-        instrument.Market == MarketKind.Futures || asset == AssetPair.QuoteOf(instrument.Symbol);
+        instrument.Market == MarketKind.Futures || asset == AssetPair.Of(instrument.Symbol).Quote;
 
     private static string TopText(BookTop? top) => top is null ? "" : string.Join(" ",
         top.Bids.Take(3).Select(l => $"b{Text(l.Price)}x{Text(l.Quantity)}").Concat(top.Asks.Take(3).Select(l => $"a{Text(l.Price)}x{Text(l.Quantity)}")));

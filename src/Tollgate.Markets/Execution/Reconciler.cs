@@ -116,7 +116,7 @@ public sealed class Reconciler(OrderRouter router, InstrumentTable universe, Tim
             {
                 var local = positions.OpenQuantity(instrument);
                 if (local == 0) continue;
-                var asset = AssetPair.BaseOf(instrument.Symbol);
+                var asset = AssetPair.Of(instrument.Symbol).Base;
                 var exchange = balances.Where(b => b.Instrument is null && b.Asset == asset).Sum(b => b.Quantity);
                 compared++;
                 if (local > exchange) differences.Add(new("POSITION", instrument.Key, asset, $"Tollgate holds {Text(local)} {asset}, the account {Text(exchange)}"));

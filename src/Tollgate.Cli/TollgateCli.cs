@@ -35,6 +35,9 @@ public static class TollgateCli
             Governance.KillSwitchCommands.Create(context, endpoint),
             Governance.ObjectCommands.Create(context, endpoint),
             Markets.MarketCommands.Create(context, endpoint),
+            Paper.PaperCommands.Create(context),
+            Execution.ExecutionCommands.Create(context, endpoint),
+            Execution.ExecutionCommands.Rules(context, endpoint),
         };
         root.Options.Add(endpoint);
         root.Options.Add(CliToken.Option);

@@ -122,13 +122,14 @@ public sealed class TableExecutionStore(TableClient orders, TableClient fills, T
         ["IntentId"] = o.IntentId, ["Instrument"] = o.InstrumentKey, ["Side"] = o.Side.ToString(), ["Type"] = o.Type.ToString(),
         ["Quantity"] = Text(o.Quantity), ["LimitPrice"] = Text(o.LimitPrice), ["StopLoss"] = Text(o.StopLoss), ["TakeProfit"] = Text(o.TakeProfit),
         ["ReduceOnly"] = o.ReduceOnly, ["ConfigRev"] = o.ConfigRev, ["Environment"] = o.Environment, ["Channel"] = o.Channel,
-        ["DecidedAt"] = o.DecidedAt, ["RoutedAt"] = o.RoutedAt,
+        ["DecidedAt"] = o.DecidedAt, ["RoutedAt"] = o.RoutedAt, ["MidAtSend"] = Text(o.MidAtSend), ["BookTop3"] = o.BookTop3,
     };
 
     private static OrderRecord ToOrder(TableEntity e) => new(
         e.GetString("IntentId"), e.PartitionKey, e.GetString("Instrument"), Enum.Parse<OrderSide>(e.GetString("Side")), Enum.Parse<OrderType>(e.GetString("Type")),
         Number(e, "Quantity"), Optional(e, "LimitPrice"), Optional(e, "StopLoss"), Optional(e, "TakeProfit"), e.GetBoolean("ReduceOnly") ?? false,
-        e.GetString("ConfigRev"), e.GetString("Environment"), e.GetString("Channel"), e.GetDateTimeOffset("DecidedAt")!.Value, e.GetDateTimeOffset("RoutedAt")!.Value);
+        e.GetString("ConfigRev"), e.GetString("Environment"), e.GetString("Channel"), e.GetDateTimeOffset("DecidedAt")!.Value, e.GetDateTimeOffset("RoutedAt")!.Value,
+        Optional(e, "MidAtSend"), e.GetString("BookTop3") ?? "");
 
     private static TableEntity ToEntity(OrderEventRecord r) => new(r.ClientOrderId, "e" + r.Sequence.ToString("D6", CultureInfo.InvariantCulture))
     {

@@ -92,6 +92,10 @@ public sealed class TollgateApi(HttpClient http, Uri endpoint)
     public Task<JsonElement> PutBytesAsync(string path, byte[] content, CancellationToken cancellationToken) =>
         SendContentAsync(HttpMethod.Put, path, new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } }, cancellationToken);
 
+    /// <summary>Posts a file as it is (<c>POST api/execution/rules/lint</c>).</summary>
+    public Task<JsonElement> PostBytesAsync(string path, byte[] content, CancellationToken cancellationToken) =>
+        SendContentAsync(HttpMethod.Post, path, new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } }, cancellationToken);
+
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
     private static readonly JsonSerializerOptions SnakeCase = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -40,6 +40,12 @@ public enum GovernanceAction
     /// <summary>Scrapes the host's metrics (Prometheus text): counts and latencies, no identities, no secrets.</summary>
     ReadMetrics,
 
+    /// <summary>Reads orders, fills, positions and execution metrics per cohort.</summary>
+    ReadExecution,
+
+    /// <summary>Runs a reconciliation of the exchange against Tollgate's orders, fills and positions now.</summary>
+    Reconcile,
+
     /// <summary>Asks who the token says the caller is (every role may).</summary>
     Identify,
 }

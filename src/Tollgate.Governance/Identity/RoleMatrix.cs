@@ -12,7 +12,8 @@ public static class RoleMatrix
     private static readonly GovernanceAction[] Reads =
     [
         GovernanceAction.ReadOrchestrations, GovernanceAction.ReadLedger, GovernanceAction.ReadBundles, GovernanceAction.ReadVersionMaps,
-        GovernanceAction.ReadGates, GovernanceAction.ReadApprovals, GovernanceAction.ReadKillSwitch, GovernanceAction.ReadMarketData, GovernanceAction.ReadMetrics, GovernanceAction.Identify,
+        GovernanceAction.ReadGates, GovernanceAction.ReadApprovals, GovernanceAction.ReadKillSwitch, GovernanceAction.ReadMarketData, GovernanceAction.ReadMetrics,
+        GovernanceAction.ReadExecution, GovernanceAction.Identify,
     ];
 
     private static readonly Dictionary<Role, HashSet<GovernanceAction>> Allowed = new()
@@ -22,7 +23,7 @@ public static class RoleMatrix
             .. Reads, GovernanceAction.StartOrchestration, GovernanceAction.ControlOrchestration, GovernanceAction.AppendLedger,
             GovernanceAction.CreateBundle, GovernanceAction.StoreObject, GovernanceAction.RegisterVersionMap, GovernanceAction.SwitchVersionMap,
             GovernanceAction.RollbackVersionMap, GovernanceAction.EvaluateGate, GovernanceAction.RequestApproval, GovernanceAction.WithdrawApproval,
-            GovernanceAction.EngageKillSwitch, GovernanceAction.ReleaseKillSwitch, GovernanceAction.PreflightKillSwitch,
+            GovernanceAction.EngageKillSwitch, GovernanceAction.ReleaseKillSwitch, GovernanceAction.PreflightKillSwitch, GovernanceAction.Reconcile,
         ],
         // Any human who sees something wrong can stop trading; only the Trader decides.
         [Role.Trader] = [.. Reads, GovernanceAction.DecideApproval, GovernanceAction.EngageKillSwitch],
@@ -37,7 +38,7 @@ public static class RoleMatrix
         [
             .. Reads, GovernanceAction.StartOrchestration, GovernanceAction.AppendLedger, GovernanceAction.CreateBundle, GovernanceAction.StoreObject,
             GovernanceAction.RegisterVersionMap, GovernanceAction.EvaluateGate, GovernanceAction.RequestApproval,
-            GovernanceAction.EngageKillSwitch, GovernanceAction.PreflightKillSwitch,
+            GovernanceAction.EngageKillSwitch, GovernanceAction.PreflightKillSwitch, GovernanceAction.Reconcile,
         ],
     };
 

@@ -40,6 +40,8 @@ public static class ApiErrors
         GovernanceReasons.AuditUnavailable or GovernanceReasons.KillSwitchUnavailable => StatusCodes.Status503ServiceUnavailable,
         MarketReasons.UnknownInstrument or MarketReasons.PlaneOff => StatusCodes.Status404NotFound,
         MarketReasons.NotRunning => StatusCodes.Status503ServiceUnavailable,
+        Execution.ExecutionApiReasons.Off or Execution.ExecutionApiReasons.UnknownOrder => StatusCodes.Status404NotFound,
+        Execution.ExecutionApiReasons.NotRunning => StatusCodes.Status503ServiceUnavailable,
         // INVALID_INSTANCE_ID, INVALID_EVENT_NAME, MALFORMED_JSON, INVALID_START_TIME and every other INVALID_*.
         _ => StatusCodes.Status400BadRequest,
     };

@@ -50,13 +50,8 @@ public sealed class KillSwitchApi(GovernanceHost governance, KillSwitchPropagati
         var codes = body.TextList("reason_codes", 16, 64);
         if (codes.FirstOrDefault(code => !Governance.ReasonCode.IsValid(code)) is { } bad)
             throw Governance.Requests.RequestObject.Invalid($"'{Governance.Requests.RequestObject.Printable(bad)}' is not a reason code.");
-        var caller = CallerIdentity.Of(http);
-        var reason = body.Text("reason");
         // Stop first, record next: this host and every other one block orders now; the durable record follows.
-        if (governance.KillSwitch.Provisional(caller, environment, reason, codes) is { } provisional && governance.KillSwitch.Board.Apply(provisional))
-            await propagation.PushEngagedAsync(provisional);
-        var state = await governance.KillSwitch.EngageAsync(caller, environment, reason, codes, http.RequestAborted);
-        await propagation.PushAsync(environment);
+        var state = await propagation.EngageAsync(CallerIdentity.Of(http), environment, body.Text("reason"), codes, http.RequestAborted);
         return GovernanceJson.Ok(View(state));
     }
 

@@ -23,6 +23,8 @@ using Tollgate.Host.Markets;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Tollgate.Markets.Quality;
+using Tollgate.Markets.Execution;
+using Tollgate.Host.Execution;
 
 namespace Tollgate.Host.Hosting;
 
@@ -92,6 +94,14 @@ public static class HostServices
         services.AddSingleton<MarketPlane>();
         services.AddHostedService(sp => sp.GetRequiredService<MarketPlane>());
 
+        // The order path: features → rule strategy → order-intents (durable) → order-router → channel; results → order-results.
+        services.AddSingleton<ExecutionMetrics>();
+        services.AddSingleton<ExecutionPlane>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExecutionPlane>());
+        services.AddSingleton<OrderRouterFunction>();
+        services.AddSingleton<IFunctionModule>(sp => sp.GetRequiredService<OrderRouterFunction>());
+        services.AddSingleton<IFunctionModule, ExecutionApi>();
+
         // The functions, and the standalone drivers of their triggers.
         services.AddSingleton<IFunctionModule, OrchestrationApi>();
         services.AddSingleton<IFunctionModule, HealthApi>();
@@ -107,7 +117,7 @@ public static class HostServices
         services.AddSingleton<IFunctionModule, MarketIngestFunction>();
         services.AddSingleton<IFunctionModule, MarketApi>();
         services.AddSingleton<IFunctionModule, MetricsApi>();
-        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("tollgate-host")).WithMetrics(metrics => metrics.AddMeter(MarketMetrics.MeterName).AddPrometheusExporter());
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("tollgate-host")).WithMetrics(metrics => metrics.AddMeter(MarketMetrics.MeterName, ExecutionMetrics.MeterName).AddPrometheusExporter());
         services.AddSingleton<IFunctionModule>(sp =>
         {
             var settings = sp.GetRequiredService<HostSettings>();

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Durable.Worker;
 using Tollgate.Governance.Environments;
+using Tollgate.Governance.Identity;
 using Tollgate.Governance.KillSwitch;
 using Tollgate.Host.Settings;
 
@@ -33,6 +34,21 @@ public sealed class KillSwitchPropagation(
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(1) };
     private volatile string[] peers = [];
     private string? address;
+
+    /// <summary>
+    /// Stops <paramref name="environment"/>: first this host and every other one block orders (the provisional state,
+    /// pushed signed), then the durable record, then the hint to re-read it. The one way the switch is engaged,
+    /// by a person over HTTP or by Tollgate itself (a failed reconciliation).
+    /// </summary>
+    public async Task<KillSwitchState> EngageAsync(Principal caller, DeploymentEnvironment environment, string reason, IReadOnlyList<string> codes,
+        CancellationToken cancellationToken)
+    {
+        if (governance.KillSwitch.Provisional(caller, environment, reason, codes) is { } provisional && governance.KillSwitch.Board.Apply(provisional))
+            await PushEngagedAsync(provisional);
+        var state = await governance.KillSwitch.EngageAsync(caller, environment, reason, codes, cancellationToken);
+        await PushAsync(environment);
+        return state;
+    }
 
     /// <summary>Tells every other live host to re-read <paramref name="environment"/>; never fails the caller.</summary>
     public Task PushAsync(DeploymentEnvironment environment) => NotifyPeersAsync(new { environment = environment.ToString() });

@@ -141,10 +141,24 @@ public sealed class MarketPlane(HostSettings settings, StreamHub hub, MarketData
         return handler.Handle(new IngestBatch(input.PartitionId, frames));
     }
 
+    /// <summary>Hands every feature event from now on to <paramref name="sink"/> too (the order path), on the ingest thread.</summary>
+    public void AddFeatureSink(IFeatureSink sink) => features.Add(sink);
+
     private sealed class FeatureCounter : IFeatureSink
     {
         private long count;
+        private volatile IFeatureSink[] sinks = [];
         public long Count => Interlocked.Read(ref count);
-        public void OnFeatures(in FeatureEvent features) => Interlocked.Increment(ref count);
+
+        public void Add(IFeatureSink sink)
+        {
+            lock (this) sinks = [.. sinks, sink];
+        }
+
+        public void OnFeatures(in FeatureEvent features)
+        {
+            Interlocked.Increment(ref count);
+            foreach (var sink in sinks) sink.OnFeatures(features);
+        }
     }
 }

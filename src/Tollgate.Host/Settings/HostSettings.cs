@@ -44,6 +44,9 @@ public sealed record HostSettings
     /// <summary>The market plane: instruments, exchange endpoints, capture.</summary>
     public MarketSettings Markets { get; init; } = new();
 
+    /// <summary>The order path; off unless <c>Tollgate:Execution:Environment</c> is set.</summary>
+    public ExecutionSettings Execution { get; init; } = new();
+
     /// <summary><c>TOLLGATE_DATA_DIR</c>: the local data folder (dev signing key); default <c>.data</c> under the content root.</summary>
     public string DataFolder { get; init; } = ".data";
 
@@ -89,6 +92,7 @@ public sealed record HostSettings
                 (int)ApprovalOptions.MinimumTtl.TotalSeconds, (int)ApprovalOptions.MaximumTtl.TotalSeconds))),
             GitHub = GitHubSettings.Load(configuration),
             Markets = MarketSettings.Load(configuration, dataFolder),
+            Execution = ExecutionSettings.Load(configuration),
             KeyVaultUri = Setting(configuration, "Tollgate:KeyVaultUri") is { } vaultText
                 ? Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps
                     ? vault

@@ -39,6 +39,9 @@ public static class LedgerKinds
     public static readonly LedgerKind OrderPath = new("order_path", "a pre-, in- or post-execution log of one order intent",
         [OneOf("phase", "PRE", "IN", "POST"), Text("intent_id"), Text("step")]);
 
+    public static readonly LedgerKind Reconciliation = new("reconciliation", "the exchange's open orders, fills and positions against Tollgate's (seed 002 S5)",
+        [Text("reconciliation_id"), OneOf("result", "PASS", "FAIL"), List("reason_codes"), Map("agreement"), List("differences")]);
+
     public static readonly LedgerKind Incident = new("incident", "an incident report (seed 000 §10)",
         [Text("incident_id"), OneOf("class", "INC-EXE", "INC-RISK", "INC-DATA", "INC-UI", "INC-SEC", "INC-OPS"), OneOf("severity", "P0", "P1", "P2"), Text("summary")]);
 
@@ -52,7 +55,7 @@ public static class LedgerKinds
         [Text("manifest_sha256"), Text("event_ref")]);
 
     public static readonly IReadOnlyList<LedgerKind> All =
-        [DeployEvent, GateResult, Approval, VersionMap, VersionMapSwitch, KillSwitch, AccessDenied, OrderPath, Incident, ChecklistResult, Evidence, Bundle];
+        [DeployEvent, GateResult, Approval, VersionMap, VersionMapSwitch, KillSwitch, AccessDenied, OrderPath, Reconciliation, Incident, ChecklistResult, Evidence, Bundle];
 
     public static LedgerKind? Find(string name) => All.FirstOrDefault(kind => kind.Name == name);
 

@@ -7,10 +7,12 @@ namespace Tollgate.Markets.Execution;
 /// when routing decides; its life is the <see cref="OrderEventRecord"/>s after it.
 /// </summary>
 /// <param name="Quantity">What was sent (risk may have shrunk the intent's quantity); the intent's own when refused.</param>
+/// <param name="MidAtSend">The book's mid when the order was sent (seed 002 A.3); every fill's slippage is measured against it, also after a restart.</param>
+/// <param name="BookTop3">The top three levels each side when it was sent.</param>
 public sealed record OrderRecord(
     string IntentId, string ClientOrderId, string InstrumentKey, OrderSide Side, OrderType Type, decimal Quantity,
     decimal? LimitPrice, decimal? StopLoss, decimal? TakeProfit, bool ReduceOnly, string ConfigRev, string Environment, string Channel,
-    DateTimeOffset DecidedAt, DateTimeOffset RoutedAt);
+    DateTimeOffset DecidedAt, DateTimeOffset RoutedAt, decimal? MidAtSend = null, string BookTop3 = "");
 
 /// <summary>
 /// One step of an order's life, numbered from 0 (INITIALIZED, with the routing steps that led to it). Insert-only:

@@ -18,8 +18,11 @@ internal sealed class LiveOrder(OrderRecord record, Instrument instrument, Order
     public string? ExchangeOrderId { get; set; }
     public HashSet<string> Trades { get; } = new(StringComparer.Ordinal);
     public DateTimeOffset SubmittedAt { get; set; }
-    public decimal? MidAtSend { get; set; }
-    public string BookTop3 { get; set; } = "";
+    /// <summary>Reached SUBMITTED: counts in the fill ratio (a refusal never left).</summary>
+    public bool Sent { get; set; }
+    /// <summary>The latest reason code recorded for the order, and the latest event's detail: what a result reports.</summary>
+    public string? Reason { get; set; }
+    public string Detail { get; set; } = "";
     public int QueriesNotFound { get; set; }
     public int QueriesFailed { get; set; }
     public bool MarkedStuck { get; set; }

@@ -88,6 +88,7 @@ public sealed class OrderRouter
             metrics.Status(Environment, intent.ConfigRev ?? "", "REJECTED", IntentRejection.MissingId.Code());
             return Unrecorded(intent, IntentRejection.MissingId.Code(), "an intent needs an id of 1-128 characters");
         }
+        if (intent.ConfigRev is null) intent = intent with { ConfigRev = "" };
         var clientOrderId = ClientOrderId.For(intent.IntentId);
         if (await RecordedAsync(clientOrderId, intent, cancellationToken) is { } recorded) return recorded;
 
@@ -117,11 +118,11 @@ public sealed class OrderRouter
         if (!verdict.Passed) return await RefuseAsync(intent, clientOrderId, intent.Quantity, verdict.Refusal.Code(), trail, verdict.Detail, now, started, cancellationToken);
 
         var request = OrderRequest.For(intent, verdict.Quantity);
-        var record = RecordOf(intent, clientOrderId, verdict.Quantity, now);
+        var record = RecordOf(intent, clientOrderId, verdict.Quantity, now) with { MidAtSend = top?.Mid, BookTop3 = TopText(top) };
         trail.Add("send");
         if (!await store.TryAddOrderAsync(record, Event(clientOrderId, 0, OrderStatus.Initialized, now, null, string.Join("; ", trail), 0, null, null), cancellationToken))
             return await ReplayAsync(clientOrderId, intent, cancellationToken);
-        var order = new LiveOrder(record, intent.Instrument, OrderStatus.Initialized, 1, 0) { MidAtSend = top?.Mid, BookTop3 = TopText(top) };
+        var order = new LiveOrder(record, intent.Instrument, OrderStatus.Initialized, 1, 0);
         live[clientOrderId] = order;
 
         try
@@ -138,8 +139,9 @@ public sealed class OrderRouter
             return Finish(order, started);
         }
 
-        await ChangeAsync(order, OrderStatus.Submitted, null, $"sent to {channel.Name}", cancellationToken);
         order.SubmittedAt = time.GetUtcNow();
+        order.Sent = true;
+        await ChangeAsync(order, OrderStatus.Submitted, null, $"sent to {channel.Name}", cancellationToken);
         // The last look at the switch is the statement before the call: an order sent after the switch is observed is a bug.
         if (stop.IsEngaged)
         {
@@ -181,7 +183,8 @@ public sealed class OrderRouter
         foreach (var order in live.Values.Where(o => o.Status == OrderStatus.Submitted && now - o.SubmittedAt >= options.InFlightAfter).ToList())
         {
             using var held = await locks.AcquireAsync(order.Instrument, cancellationToken);
-            if (!live.ContainsKey(order.Record.ClientOrderId) || order.Status != OrderStatus.Submitted) continue;
+            // Looked at again under the lock: the order may have been answered, or only just sent, while we waited.
+            if (!live.ContainsKey(order.Record.ClientOrderId) || order.Status != OrderStatus.Submitted || time.GetUtcNow() - order.SubmittedAt < options.InFlightAfter) continue;
             queried++;
             await QueryAsync(order, cancellationToken);
         }
@@ -214,7 +217,7 @@ public sealed class OrderRouter
             var last = stored.Last;
             var order = new LiveOrder(stored.Order, instrument, last.Status, stored.Events.Count, last.ExecutedQuantity)
             {
-                AveragePrice = last.AveragePrice, ExchangeOrderId = last.ExchangeOrderId, SubmittedAt = last.At,
+                AveragePrice = last.AveragePrice, ExchangeOrderId = last.ExchangeOrderId, SubmittedAt = last.At, Sent = true,
             };
             foreach (var fill in await store.FillsAsync(stored.Order.ClientOrderId, cancellationToken)) order.Trades.Add(fill.TradeId);
             if (live.TryAdd(stored.Order.ClientOrderId, order)) resumed++;
@@ -304,22 +307,21 @@ public sealed class OrderRouter
             await RecordFillAsync(order, fill, cancellationToken);
         }
         if (observed.Status == order.Status && observed.ExecutedQuantity == order.Executed) return;
-        order.Executed = observed.ExecutedQuantity;
-        order.AveragePrice = observed.AveragePrice;
         var target = observed.Status;
         // An order seen PARTIALLY_FILLED again with more executed is a new partial fill; the same status otherwise is no change.
         if (target == order.Status && target != OrderStatus.PartiallyFilled) return;
-        await ChangeAsync(order, target, null, $"{source}: {channel.Name} says {target.Code()}, executed {Text(observed.ExecutedQuantity)} of {Text(observed.Quantity)}", cancellationToken);
+        await ChangeAsync(order, target, null, $"{source}: {channel.Name} says {target.Code()}, executed {Text(observed.ExecutedQuantity)} of {Text(observed.Quantity)}",
+            cancellationToken, (observed.ExecutedQuantity, observed.AveragePrice));
     }
 
     private async Task RecordFillAsync(LiveOrder order, ChannelFill fill, CancellationToken cancellationToken)
     {
         var r = order.Record;
-        decimal? slippage = order.MidAtSend is { } mid && mid > 0
+        decimal? slippage = r.MidAtSend is { } mid && mid > 0
             ? Math.Round((r.Side == OrderSide.Buy ? fill.Price - mid : mid - fill.Price) / mid * 10_000m, 4)
             : null;
         var record = new FillRecord(r.ClientOrderId, r.IntentId, fill.TradeId, r.InstrumentKey, r.Side, fill.Quantity, fill.Price, fill.Fee, fill.FeeAsset,
-            fill.IsMaker, fill.At, order.MidAtSend, order.BookTop3, slippage, r.ConfigRev);
+            fill.IsMaker, fill.At, r.MidAtSend, r.BookTop3, slippage, r.ConfigRev);
         if (!await store.TryAddFillAsync(record, cancellationToken)) return; // recorded by an earlier run: its position change is in the snapshots
         metrics.Fill(Environment, r.ConfigRev, slippage);
         try
@@ -337,7 +339,9 @@ public sealed class OrderRouter
     }
 
     /// <summary>Moves the order to <paramref name="target"/> through the state machine; a move it forbids is recorded as such, not applied.</summary>
-    private async Task ChangeAsync(LiveOrder order, OrderStatus target, string? reason, string detail, CancellationToken cancellationToken)
+    /// <param name="execution">What the channel says executed, taken only when the move is allowed.</param>
+    private async Task ChangeAsync(LiveOrder order, OrderStatus target, string? reason, string detail, CancellationToken cancellationToken,
+        (decimal Quantity, decimal? AveragePrice)? execution = null)
     {
         OrderStatus next;
         try
@@ -349,12 +353,15 @@ public sealed class OrderRouter
             await AppendAsync(order, order.Status, ExecutionReasons.Transition, e.Message, cancellationToken);
             return;
         }
-        await AppendAsync(order, next, reason, detail, cancellationToken);
+        await AppendAsync(order, next, reason, detail, cancellationToken, execution);
     }
 
-    private async Task AppendAsync(LiveOrder order, OrderStatus status, string? reason, string detail, CancellationToken cancellationToken)
+    private async Task AppendAsync(LiveOrder order, OrderStatus status, string? reason, string detail, CancellationToken cancellationToken,
+        (decimal Quantity, decimal? AveragePrice)? execution = null)
     {
-        var e = Event(order.Record.ClientOrderId, order.NextSequence, status, time.GetUtcNow(), reason, detail, order.Executed, order.AveragePrice, order.ExchangeOrderId);
+        var executed = execution?.Quantity ?? order.Executed;
+        var average = execution is { } x ? x.AveragePrice : order.AveragePrice;
+        var e = Event(order.Record.ClientOrderId, order.NextSequence, status, time.GetUtcNow(), reason, detail, executed, average, order.ExchangeOrderId);
         if (!await store.TryAppendEventAsync(e, cancellationToken))
         {
             // Another writer (a host that owned this partition before) took the number: follow the record, not our memory.
@@ -368,13 +375,18 @@ public sealed class OrderRouter
         var was = order.Status;
         order.NextSequence++;
         order.Status = status;
-        if (status != was || reason is not null) metrics.Status(Environment, order.Record.ConfigRev, status.Code(), reason);
+        order.Executed = executed;
+        order.AveragePrice = average;
+        if (reason is not null) order.Reason = reason;
+        order.Detail = detail;
+        // Counted by status: a mark on an order whose status stays (stuck, a refused transition) is no new submission.
+        if (status != was) metrics.Status(Environment, order.Record.ConfigRev, status.Code(), reason);
         var result = Result(order, replayed: false);
         if (status.IsTerminal())
         {
             live.TryRemove(order.Record.ClientOrderId, out _);
             ended[order.Record.ClientOrderId] = result;
-            metrics.Ended(Environment, order.Record.ConfigRev, order.Record.Quantity, order.Executed);
+            if (order.Sent) metrics.Ended(Environment, order.Record.ConfigRev, order.Record.Quantity, order.Executed);
             if (order.Record.ReduceOnly && status != OrderStatus.Filled) positions.CloseFailed(order.Instrument);
             await TryLogAsync(order, ExecutionPhase.Post, status.Code(), new Dictionary<string, string>
             {
@@ -394,7 +406,7 @@ public sealed class OrderRouter
     private RouteResult Result(LiveOrder order, bool replayed)
     {
         var r = order.Record;
-        return new RouteResult(r.IntentId, r.ClientOrderId, r.InstrumentKey, order.Status, null, "", r.Quantity, order.Executed, order.AveragePrice,
+        return new RouteResult(r.IntentId, r.ClientOrderId, r.InstrumentKey, order.Status, order.Reason, order.Detail, r.Quantity, order.Executed, order.AveragePrice,
             r.ConfigRev, r.Environment, r.Channel, replayed, time.GetUtcNow());
     }
 

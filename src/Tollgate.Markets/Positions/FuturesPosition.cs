@@ -33,6 +33,7 @@ public sealed class FuturesPosition
     public CloseReason? ClosePending { get; private set; }
 
     private decimal? protectedStop, protectedTarget;
+    private int closeRetries;
 
     public bool IsFlat => Quantity == 0;
 
@@ -50,7 +51,7 @@ public sealed class FuturesPosition
         var realized = 0m;
         if (Quantity == 0 || Math.Sign(signed) == Math.Sign(Quantity))
         {
-            if (Quantity == 0) Generation++;
+            if (Quantity == 0) { Generation++; closeRetries = 0; }
             EntryPrice = (EntryPrice * Math.Abs(Quantity) + price * quantity) / (Math.Abs(Quantity) + quantity);
             Quantity += signed;
         }
@@ -59,8 +60,8 @@ public sealed class FuturesPosition
             var closed = Math.Min(quantity, Math.Abs(Quantity));
             realized = closed * (price - EntryPrice) * Math.Sign(Quantity);
             Quantity += signed;
-            if (Quantity == 0) { EntryPrice = 0; ClosePending = null; protectedStop = protectedTarget = null; }
-            else if (Math.Sign(Quantity) == Math.Sign(signed)) { EntryPrice = price; Generation++; ClosePending = null; protectedStop = protectedTarget = null; } // flipped: the rest opened anew
+            if (Quantity == 0) { EntryPrice = 0; ClosePending = null; protectedStop = protectedTarget = null; closeRetries = 0; }
+            else if (Math.Sign(Quantity) == Math.Sign(signed)) { EntryPrice = price; Generation++; ClosePending = null; protectedStop = protectedTarget = null; closeRetries = 0; } // flipped: the rest opened anew
         }
         RealizedPnl += realized;
         return realized;
@@ -75,6 +76,14 @@ public sealed class FuturesPosition
         if (IsFlat) return;
         protectedStop = stopLoss ?? protectedStop;
         protectedTarget = takeProfit ?? protectedTarget;
+    }
+
+    /// <summary>The pending close did not go (refused, expired): the next mark through the level asks again, under a new id.</summary>
+    public void CloseFailed()
+    {
+        if (ClosePending is null) return;
+        ClosePending = null;
+        closeRetries++;
     }
 
     /// <summary>Puts back a position recorded in a snapshot (a host restart), as its next fill will find it.</summary>
@@ -98,7 +107,8 @@ public sealed class FuturesPosition
             : mark >= StopLoss ? CloseReason.StopLoss : mark <= TakeProfit ? CloseReason.TakeProfit : null;
         if (reason is not { } r) return null;
         ClosePending = r;
-        var id = $"{Instrument.Key}:pos{Generation}:close:{(r == CloseReason.StopLoss ? "sl" : "tp")}";
+        // A retry of a close that did not go needs its own id: the first one's is answered from its record.
+        var id = $"{Instrument.Key}:pos{Generation}:close:{(r == CloseReason.StopLoss ? "sl" : "tp")}{(closeRetries > 0 ? $":r{closeRetries}" : "")}";
         return new OrderIntent(id, Instrument, isLong ? OrderSide.Sell : OrderSide.Buy, OrderType.Market, Math.Abs(Quantity), null, null, null, configRev, at, ReduceOnly: true);
     }
 

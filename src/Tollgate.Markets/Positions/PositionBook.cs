@@ -1,6 +1,7 @@
 using Tollgate.Markets.Execution;
 using Tollgate.Markets.Instruments;
 using Tollgate.Markets.Orders;
+using Tollgate.Markets.Strategy;
 
 namespace Tollgate.Markets.Positions;
 
@@ -14,7 +15,7 @@ public readonly record struct PositionFacts(decimal Position, int OpenPositions,
 /// exchanges without OCO); futures use the position's own SL/TP. Callers hold the instrument's
 /// <see cref="PositionLocks"/> lock while they change a position; reads of the book are safe at any time.
 /// </summary>
-public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFraction, IReadOnlyDictionary<Instrument, decimal>? leverage = null)
+public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFraction, IReadOnlyDictionary<Instrument, decimal>? leverage = null) : IPositionView
 {
     private readonly Dictionary<Instrument, Entry> entries = new(ReferenceEqualityComparer.Instance);
     private readonly object gate = new();
@@ -55,8 +56,8 @@ public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFra
                 var wasFlat = spot.Quantity == 0;
                 if (side == OrderSide.Buy) spot.Buy(quantity, price, fee);
                 else spot.Sell(quantity, price, fee);
-                if (wasFlat && spot.Quantity > 0) { entry.SpotGeneration++; entry.Guard = null; entry.ClosePending = false; }
-                if (spot.Quantity == 0) { entry.Guard = null; entry.ClosePending = false; }
+                if (wasFlat && spot.Quantity > 0) { entry.SpotGeneration++; entry.Guard = null; entry.ClosePending = false; entry.CloseRetries = 0; }
+                if (spot.Quantity == 0) { entry.Guard = null; entry.ClosePending = false; entry.CloseRetries = 0; }
             }
             entry.Mark = price;
             return entry.Snapshot(++entry.Sequence, at, tradeId);
@@ -88,16 +89,24 @@ public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFra
             string? reason = mark <= guard.Stop ? "sl" : mark >= guard.Target ? "tp" : null;
             if (reason is null) return null;
             entry.ClosePending = true;
-            return new OrderIntent($"{instrument.Key}:pos{entry.SpotGeneration}:close:{reason}", instrument, OrderSide.Sell, OrderType.Market,
+            // A retry of a close that did not go needs its own id: the first one's is answered from its record.
+            var retry = entry.CloseRetries > 0 ? $":r{entry.CloseRetries}" : "";
+            return new OrderIntent($"{instrument.Key}:pos{entry.SpotGeneration}:close:{reason}{retry}", instrument, OrderSide.Sell, OrderType.Market,
                 FloorToStep(spot.Quantity, instrument.StepSize), null, null, null, configRev, at, ReduceOnly: true);
         }
     }
 
-    /// <summary>A close that did not go (refused, expired): the next mark may ask again (spot; futures keep theirs pending).</summary>
+    /// <summary>A close that did not go (refused, expired): the next mark through the level asks again, under a new id.</summary>
     public void CloseFailed(Instrument instrument)
     {
         lock (gate)
-            if (entries.TryGetValue(instrument, out var entry)) entry.ClosePending = false;
+        {
+            if (!entries.TryGetValue(instrument, out var entry)) return;
+            if (entry.Futures is { } futures) { futures.CloseFailed(); return; }
+            if (!entry.ClosePending) return;
+            entry.ClosePending = false;
+            entry.CloseRetries++;
+        }
     }
 
     /// <summary>Puts back positions recorded before a restart.</summary>
@@ -146,6 +155,7 @@ public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFra
         public int SpotGeneration;
         public (decimal? Stop, decimal? Target)? Guard;
         public bool ClosePending;
+        public int CloseRetries;
 
         public decimal Quantity => Futures?.Quantity ?? Spot!.Quantity;
 

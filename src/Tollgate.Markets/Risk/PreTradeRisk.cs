@@ -60,6 +60,8 @@ public sealed class PreTradeRisk(IReadOnlyDictionary<Instrument, RiskLimits> lim
         if (allSent.Count >= global.MaxOrdersPerSecond) return Refuse(RiskRefusal.ThrottleGlobal, $"{allSent.Count} orders in the last second");
 
         var after = context.Position + (buy ? quantity : -quantity);
+        if (intent.Instrument.Market == MarketKind.Spot && after < 0)
+            return Refuse(RiskRefusal.Position, $"spot cannot go short: selling {quantity} of {context.Position} held");
         if (intent.ReduceOnly && (Math.Abs(after) > Math.Abs(context.Position) || Math.Sign(after) == -Math.Sign(context.Position) && after != 0))
             return Refuse(RiskRefusal.Position, $"reduce-only {intent.Side} {quantity} would not reduce the position {context.Position}");
         if (Math.Abs(after) > limit.MaxPositionQuantity && Math.Abs(after) > Math.Abs(context.Position))

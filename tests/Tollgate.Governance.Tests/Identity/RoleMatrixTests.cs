@@ -7,7 +7,7 @@ namespace Tollgate.Governance.Tests.Identity;
 public sealed class RoleMatrixTests
 {
     private static readonly GovernanceAction[] Reads =
-        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, ReadMarketData, ReadMetrics, Identify];
+        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, ReadMarketData, ReadMetrics, ReadExecution, Identify];
 
     /// <summary>Seed 000 §13.1, written out by hand: the matrix must be exactly this.</summary>
     private static readonly Dictionary<Role, GovernanceAction[]> Expected = new()
@@ -15,7 +15,7 @@ public sealed class RoleMatrixTests
         [Role.Operator] =
         [
             .. Reads, StartOrchestration, ControlOrchestration, AppendLedger, CreateBundle, StoreObject, RegisterVersionMap, SwitchVersionMap,
-            RollbackVersionMap, EvaluateGate, RequestApproval, WithdrawApproval, EngageKillSwitch, ReleaseKillSwitch, PreflightKillSwitch,
+            RollbackVersionMap, EvaluateGate, RequestApproval, WithdrawApproval, EngageKillSwitch, ReleaseKillSwitch, PreflightKillSwitch, Reconcile,
         ],
         [Role.Trader] = [.. Reads, DecideApproval, EngageKillSwitch],
         [Role.Admin] = [.. Reads, ReadSettings, PurgeOrchestration, WithdrawApproval, EngageKillSwitch, PreflightKillSwitch],
@@ -23,7 +23,7 @@ public sealed class RoleMatrixTests
         [Role.Pipeline] =
         [
             .. Reads, StartOrchestration, AppendLedger, CreateBundle, StoreObject, RegisterVersionMap, EvaluateGate, RequestApproval,
-            EngageKillSwitch, PreflightKillSwitch,
+            EngageKillSwitch, PreflightKillSwitch, Reconcile,
         ],
     };
 

@@ -88,9 +88,7 @@ public sealed class IntentRefusalTests
         Assert.Equal(0, rig.Channel.PlaceCalls);
     }
 
-    [Fact(Skip = "BUG: OrderRouter.Result (OrderRouter.cs:394-399) always builds RouteResult with Reason null and Detail \"\": a recorded refusal "
-        + "(EXE-INTENT-*, EXE-KILL, RISK-*, EXE-AUDIT-UNAVAILABLE, channel rejects) is returned and published on the order-results stream without its "
-        + "reason code, while the same intent after a restart (RouteResult.From(stored)) answers with it. Expected: Reason = the code of the event that rejected it.")]
+    [Fact]
     public async Task A_recorded_refusal_returns_and_publishes_its_reason_code()
     {
         var rig = new RouterRig();
@@ -100,9 +98,7 @@ public sealed class IntentRefusalTests
         Assert.Equal("EXE-INTENT-QTY", (await rig.Route(Market("bad-qty", qty: -1m))).Reason);   // the in-process replay too
     }
 
-    [Fact(Skip = "BUG: OrderRouter.RouteAsync (OrderRouter.cs:96) counts the intent under metrics cohort intent.ConfigRev (null for an intent "
-        + "deserialized without a config rev) while the refusal is counted under the record's ConfigRev ?? \"\" (line 416): one intent becomes two cohorts, "
-        + "one with Intents 1 / Rejected 0 and one with Intents 0 / Rejected 1. Line 87 already uses ConfigRev ?? \"\". Expected: one cohort \"\" with both.")]
+    [Fact]
     public async Task An_intent_without_a_config_rev_is_counted_in_one_cohort()
     {
         var rig = new RouterRig();

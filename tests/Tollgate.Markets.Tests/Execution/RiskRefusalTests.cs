@@ -50,6 +50,7 @@ public sealed class RiskRefusalTests
         var rig = new RouterRig();
         rig.Channel.DefaultPlace = Answer.Accepted();
         Assert.Equal(OrderStatus.Accepted, (await rig.Route(Limit("edge-buy", price: 100.55m))).Status);
+        rig.Positions.Apply(Spot, OrderSide.Buy, 0.5m, 100m, 0m, "held", DateTimeOffset.UnixEpoch); // spot sells only what is held
         Assert.Equal(OrderStatus.Accepted, (await rig.Route(Limit("edge-sell", price: 99.45m, side: OrderSide.Sell, qty: 0.5m))).Status);
         Assert.Equal(2, rig.Channel.PlaceCalls);
     }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -19,10 +18,11 @@ namespace Tollgate.FakeExchange;
 public sealed record FakeRestRequest(DateTimeOffset At, FakeMarket Market, string Path, string Query, int Status, string? ApiKey);
 
 /// <summary>
-/// A loopback Binance: spot and USDⓈ-M futures REST (time, exchangeInfo, depth, signed account) and combined-stream
-/// WebSockets, over deterministic simulated markets whose truth tests can read, with scripted faults. See README.md.
+/// A loopback Binance: spot and USDⓈ-M futures REST (time, exchangeInfo, depth, and the signed account and order
+/// endpoints in Orders/) and combined-stream WebSockets, over deterministic simulated markets whose truth tests can
+/// read, with scripted faults. See README.md.
 /// </summary>
-public sealed class FakeExchange : IAsyncDisposable
+public sealed partial class FakeExchange : IAsyncDisposable
 {
     private readonly FakeExchangeOptions options;
     private readonly WebApplication app;
@@ -53,6 +53,7 @@ public sealed class FakeExchange : IAsyncDisposable
             foreach (var listing in listings)
                 simulators[(market, listing.Symbol)] = new MarketSimulator(market, listing, options.Seed, options.Clock, options.BookLevels, options.MarkPriceEveryTicks);
         }
+        desk = new FakeOrderDesk(options, simulators);
     }
 
     /// <summary>http://127.0.0.1:port: the REST base of both markets (spot under /api/v3, futures under /fapi/v1).</summary>
@@ -196,6 +197,7 @@ public sealed class FakeExchange : IAsyncDisposable
         lock (tickLock)
         {
             foreach (var simulator in simulators.Values)
+            {
                 foreach (var (e, copies) in simulator.Tick())
                 {
                     if (copies == 0) continue;
@@ -213,6 +215,9 @@ public sealed class FakeExchange : IAsyncDisposable
                             }
                     }
                 }
+                // Resting client orders the book moved through fill now.
+                desk.OnBookMoved(simulator);
+            }
         }
     }
 
@@ -229,17 +234,25 @@ public sealed class FakeExchange : IAsyncDisposable
         web.MapGet("/fapi/v1/exchangeInfo", context => RestAsync(context, FakeMarket.Futures, 1, _ => (200, ExchangeInfo(FakeMarket.Futures))));
         web.MapGet("/api/v3/depth", context => RestAsync(context, FakeMarket.Spot, DepthWeight(FakeMarket.Spot, context), c => Depth(c, FakeMarket.Spot)));
         web.MapGet("/fapi/v1/depth", context => RestAsync(context, FakeMarket.Futures, DepthWeight(FakeMarket.Futures, context), c => Depth(c, FakeMarket.Futures)));
-        web.MapGet("/api/v3/account", context => RestAsync(context, FakeMarket.Spot, 20, Account));
+        MapOrders(web);
     }
 
     private static DateTimeOffset Minute(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
 
-    private async Task RestAsync(HttpContext context, FakeMarket market, int weight, Func<HttpContext, (int Status, string Body)> handle)
+    private Task RestAsync(HttpContext context, FakeMarket market, int weight, Func<HttpContext, (int Status, string Body)> handle) =>
+        RestAsync(context, market, weight, c =>
+        {
+            var (status, body) = handle(c);
+            return new FakeReply(status, body);
+        });
+
+    private async Task RestAsync(HttpContext context, FakeMarket market, int weight, Func<HttpContext, FakeReply> handle)
     {
         var now = options.Clock.GetUtcNow();
         int status;
         string body;
         TimeSpan? retryAfter = null;
+        FakeReply? reply = null;
         int used;
         lock (restLock)
         {
@@ -268,13 +281,33 @@ public sealed class FakeExchange : IAsyncDisposable
                 if (count > limit)
                     (status, body, retryAfter) = (429, Error(-1003, "Too much request weight used; current limit is " + limit + " request weight per 1 MINUTE."), minute.AddMinutes(1) - now);
                 else
-                    (status, body) = handle(context);
+                {
+                    reply = handle(context);
+                    (status, body, retryAfter) = (reply.Status, reply.Body, reply.RetryAfter);
+                }
             }
             weights[(int)market] = (minute, count);
             used = count;
         }
         requests.Enqueue(new FakeRestRequest(now, market, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", status,
             context.Request.Headers["X-MBX-APIKEY"].FirstOrDefault()));
+        // Scripted order faults: the order is placed, then its answer is lost or late.
+        if (reply is { Abort: true })
+        {
+            context.Abort();
+            return;
+        }
+        if (reply?.Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json;charset=UTF-8";
         context.Response.Headers["X-MBX-USED-WEIGHT-1M"] = used.ToString(CultureInfo.InvariantCulture);
@@ -362,32 +395,6 @@ public sealed class FakeExchange : IAsyncDisposable
         var valid = market == FakeMarket.Spot ? limit is >= 1 and <= 5000 : limit is 5 or 10 or 20 or 50 or 100 or 500 or 1000;
         if (!valid) return (400, Error(-1100, "Illegal characters found in parameter 'limit'; legal range is '5, 10, 20, 50, 100, 500, 1000'."));
         return (200, simulator.DepthBody(limit));
-    }
-
-    /// <summary>A SIGNED endpoint: checks the API key, the HMAC-SHA256 signature over the total params and the recvWindow as Binance does.</summary>
-    private (int, string) Account(HttpContext context)
-    {
-        var key = context.Request.Headers["X-MBX-APIKEY"].FirstOrDefault();
-        if (string.IsNullOrEmpty(key)) return (401, Error(-2014, "API-key format invalid."));
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(options.ApiKey)))
-            return (401, Error(-2015, "Invalid API-key, IP, or permissions for action."));
-        var query = (context.Request.QueryString.Value ?? "").TrimStart('?');
-        var at = query.LastIndexOf("&signature=", StringComparison.Ordinal);
-        if (at < 0) return (400, Error(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed."));
-        var payload = query[..at];
-        var signature = query[(at + "&signature=".Length)..];
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.ApiSecret), Encoding.UTF8.GetBytes(payload)));
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
-            return (400, Error(-1022, "Signature for this request is not valid."));
-        var parameters = payload.Split('&').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
-        if (!parameters.TryGetValue("timestamp", out var ts) || !long.TryParse(ts, out var timestamp))
-            return (400, Error(-1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed."));
-        var window = parameters.TryGetValue("recvWindow", out var rw) && long.TryParse(rw, out var w) ? w : 5000;
-        var serverTime = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (window > 60000) return (400, Error(-1131, "recvWindow must be less than 60000"));
-        if (timestamp >= serverTime + 1000 || serverTime - timestamp > window)
-            return (400, Error(-1021, "Timestamp for this request is outside of the recvWindow."));
-        return (200, $"{{\"makerCommission\":10,\"takerCommission\":10,\"buyerCommission\":0,\"sellerCommission\":0,\"canTrade\":true,\"canWithdraw\":false,\"canDeposit\":false,\"brokered\":false,\"requireSelfTradePrevention\":false,\"preventSor\":false,\"updateTime\":{serverTime},\"accountType\":\"SPOT\",\"balances\":[{{\"asset\":\"BTC\",\"free\":\"1.25000000\",\"locked\":\"0.00000000\"}},{{\"asset\":\"USDT\",\"free\":\"10000.00000000\",\"locked\":\"0.00000000\"}}],\"permissions\":[\"SPOT\"],\"uid\":354937868}}");
     }
 
     // ---- WebSocket ----

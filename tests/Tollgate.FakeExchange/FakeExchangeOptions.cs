@@ -72,4 +72,21 @@ public sealed record FakeExchangeOptions
 
     /// <summary>Book levels per side the simulator keeps around the mid.</summary>
     public int BookLevels { get; init; } = 40;
+
+    /// <summary>Spot balances the account starts with (free). Orders are refused (-2010) beyond them.</summary>
+    public IReadOnlyDictionary<string, decimal> SpotBalances { get; init; } = new Dictionary<string, decimal> { ["BTC"] = 1.25m, ["ETH"] = 10m, ["USDT"] = 100_000m };
+
+    /// <summary>The futures wallet (USDT) the account starts with; no margin is checked against it.</summary>
+    public decimal FuturesWallet { get; init; } = 100_000m;
+
+    /// <summary>Commission per fill, in the quote asset: 0.1 % spot, 0.04 % futures.</summary>
+    public decimal SpotCommissionRate { get; init; } = 0.001m;
+    public decimal FuturesCommissionRate { get; init; } = 0.0004m;
+
+    /// <summary>
+    /// False (the default): a client order id used once is refused ever after (-2010 "Duplicate order sent." / -4116).
+    /// True: only an open order's id is refused, as real Binance documents ("unique among open orders"), so a filled
+    /// order's id is accepted again as a new order.
+    /// </summary>
+    public bool DuplicateClientOrderIdsAmongOpenOnly { get; init; }
 }

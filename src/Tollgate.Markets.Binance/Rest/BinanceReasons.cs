@@ -7,8 +7,13 @@ public static class BinanceReasons
     public const string Banned = "MKT-BINANCE-BANNED";
     /// <summary>HTTP 429 on every attempt: the retries, each after Retry-After, ran out.</summary>
     public const string RateLimited = "MKT-BINANCE-RATE-LIMITED";
-    /// <summary>5xx or a transport failure on every attempt.</summary>
+    /// <summary>5xx or a transport failure on every attempt (or, for a request sent once, a failure before it was sent).</summary>
     public const string Unavailable = "MKT-BINANCE-UNAVAILABLE";
+    /// <summary>
+    /// A request sent once (<see cref="BinanceRestClient.SendSignedOnceAsync"/>) got no usable answer after it was sent:
+    /// a timeout, a connection lost after writing, a 5xx or 408, or Binance's -1006/-1007. It may have been executed.
+    /// </summary>
+    public const string OutcomeUnknown = "MKT-BINANCE-OUTCOME-UNKNOWN";
     /// <summary>Binance refused the request (4xx with an error code), e.g. a bad signature (-1022) or timestamp (-1021).</summary>
     public const string Rejected = "MKT-BINANCE-REJECTED";
     /// <summary>The symbol is not a Binance symbol, or the exchange does not list it (-1121).</summary>
@@ -29,7 +34,8 @@ public static class BinanceReasons
 /// A Binance call that failed, with a reason code from <see cref="BinanceReasons"/>. The message never holds a
 /// secret: it names endpoints and codes, never keys, signatures or signed query strings.
 /// </summary>
-public sealed class BinanceException(string reasonCode, string message, int? statusCode = null, int? exchangeCode = null, Exception? inner = null)
+public sealed class BinanceException(string reasonCode, string message, int? statusCode = null, int? exchangeCode = null, Exception? inner = null,
+    string? exchangeMessage = null)
     : Exception($"{reasonCode}: {message}", inner)
 {
     public string ReasonCode { get; } = reasonCode;
@@ -39,4 +45,7 @@ public sealed class BinanceException(string reasonCode, string message, int? sta
 
     /// <summary>Binance's error code (<c>{"code":-1121,...}</c>), when the body carried one.</summary>
     public int? ExchangeCode { get; } = exchangeCode;
+
+    /// <summary>Binance's error text (<c>{"msg":"Duplicate order sent."}</c>), when the body carried one: some codes (-2010) mean different things by it.</summary>
+    public string? ExchangeMessage { get; } = exchangeMessage;
 }

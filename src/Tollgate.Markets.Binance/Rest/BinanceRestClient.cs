@@ -23,7 +23,8 @@ namespace Tollgate.Markets.Binance.Rest;
 /// request that would exceed the limit exchangeInfo gave. A 429 is retried after its Retry-After (and holds back every
 /// other call of the market meanwhile); a 418 stops all REST calls of the market until its Retry-After has passed and
 /// fails with <see cref="BinanceReasons.Banned"/>; 5xx and transport failures are retried with exponential backoff.
-/// Retries run through a Polly pipeline on the injected <see cref="TimeProvider"/>.
+/// Retries run through a Polly pipeline on the injected <see cref="TimeProvider"/>. <see cref="SendSignedOnceAsync"/>
+/// is the exception: what changes state is sent once and never retried.
 /// </remarks>
 public sealed class BinanceRestClient
 {
@@ -130,6 +131,26 @@ public sealed class BinanceRestClient
         return response.Body;
     }
 
+    /// <summary>
+    /// A SIGNED request sent at most once: no retry on 5xx, 429 or a transport failure, because a request that changes
+    /// state (placing an order) may have been executed even when no answer came back, and a second one would be a
+    /// second order. Pacing, the 429 backoff and the 418 stop apply as for every call (they act before sending).
+    /// </summary>
+    /// <exception cref="BinanceException">
+    /// <see cref="BinanceReasons.OutcomeUnknown"/> when it was sent and no usable answer came (timeout, connection lost
+    /// after writing, 5xx, 408, -1006/-1007): it may have been executed. <see cref="BinanceReasons.Unavailable"/> when it
+    /// could not be sent (no connection); <see cref="BinanceReasons.RateLimited"/> / <see cref="BinanceReasons.Banned"/>
+    /// for 429 / 418, which Binance documents as not processed; <see cref="BinanceReasons.Rejected"/> for other 4xx.
+    /// </exception>
+    public async Task<byte[]> SendSignedOnceAsync(MarketKind market, HttpMethod method, string path, IEnumerable<KeyValuePair<string, string>> parameters,
+        int weight, CancellationToken cancellationToken)
+    {
+        if (signer is null) throw new InvalidOperationException("This client was built without a BinanceRequestSigner; signed requests need one.");
+        if (!path.StartsWith('/') || path.Contains('?')) throw new ArgumentException("The path starts with '/' and carries no query; pass parameters separately.", nameof(path));
+        var response = await SendAsync(market, path, weight, new SignedCall(method, parameters.ToList()), cancellationToken, once: true).ConfigureAwait(false);
+        return response.Body;
+    }
+
     /// <summary>A signed <c>GET /api/v3/account</c> (spot, weight 20): the account's balances as Binance returns them.</summary>
     public Task<byte[]> GetAccountAsync(CancellationToken cancellationToken) =>
         SendSignedAsync(MarketKind.Spot, HttpMethod.Get, "/api/v3/account", [new("omitZeroBalances", "true")], weight: 20, cancellationToken);
@@ -172,8 +193,10 @@ public sealed class BinanceRestClient
 
     private readonly record struct RestResponse(byte[] Body, DateTimeOffset SentAt, DateTimeOffset ReceivedAt);
 
-    private sealed class AttemptContext(MarketKind market, string path, int weight, SignedCall? signed)
+    private sealed class AttemptContext(MarketKind market, string path, int weight, SignedCall? signed, bool once)
     {
+        /// <summary>Sent at most once (<see cref="SendSignedOnceAsync"/>): the retry strategy never handles it.</summary>
+        public bool Once { get; } = once;
         public MarketKind Market { get; } = market;
         public string Path { get; } = path;
         public int Weight { get; } = weight;
@@ -194,7 +217,8 @@ public sealed class BinanceRestClient
                 UseJitter = true,
                 Delay = options.EffectiveRetryBaseDelay,
                 MaxDelay = options.EffectiveRetryMaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(options.ValidatedMaxRetryAttempts > 0 && args.Outcome switch
+                ShouldHandle = args => ValueTask.FromResult(options.ValidatedMaxRetryAttempts > 0
+                    && !(args.Context.Properties.TryGetValue(AttemptKey, out var sent) && sent.Once) && args.Outcome switch
                 {
                     { Result: { } response } => response.StatusCode == HttpStatusCode.TooManyRequests && RetryAfter(response) <= options.EffectiveRetryMaxDelay
                                                 || (int)response.StatusCode >= 500,
@@ -226,9 +250,9 @@ public sealed class BinanceRestClient
         return options.EffectiveDefaultRetryAfter;
     }
 
-    private async Task<RestResponse> SendAsync(MarketKind market, string path, int weight, SignedCall? signed, CancellationToken cancellationToken)
+    private async Task<RestResponse> SendAsync(MarketKind market, string path, int weight, SignedCall? signed, CancellationToken cancellationToken, bool once = false)
     {
-        var attempt = new AttemptContext(market, path, weight, signed);
+        var attempt = new AttemptContext(market, path, weight, signed, once);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptKey, attempt);
         HttpResponseMessage response;
@@ -236,13 +260,19 @@ public sealed class BinanceRestClient
         {
             response = await pipeline.ExecuteAsync(static (ctx, self) => self.AttemptAsync(ctx), context, this).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (once && !NotSent(e.HttpRequestError))
+        {
+            throw new BinanceException(BinanceReasons.OutcomeUnknown, $"{market.Code()} {PathOnly(path)}: the connection failed after sending ({e.HttpRequestError}); not sent again.");
+        }
         catch (HttpRequestException e)
         {
             throw new BinanceException(BinanceReasons.Unavailable, $"{market.Code()} {PathOnly(path)}: {Clean(e.Message)}", inner: null);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new BinanceException(BinanceReasons.Unavailable, $"{market.Code()} {PathOnly(path)}: timed out.");
+            throw once
+                ? new BinanceException(BinanceReasons.OutcomeUnknown, $"{market.Code()} {PathOnly(path)}: timed out waiting for the answer; not sent again.")
+                : new BinanceException(BinanceReasons.Unavailable, $"{market.Code()} {PathOnly(path)}: timed out.");
         }
         finally
         {
@@ -252,18 +282,33 @@ public sealed class BinanceRestClient
         using (response)
         {
             var status = (int)response.StatusCode;
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            byte[] body;
+            try
+            {
+                body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // The headers came, the body did not: for a request sent once, whatever it did is done and unknown.
+                throw new BinanceException(once ? BinanceReasons.OutcomeUnknown : BinanceReasons.Unavailable,
+                    $"{market.Code()} {PathOnly(path)}: HTTP {status}, the connection failed while reading the answer.", status);
+            }
             if (response.IsSuccessStatusCode) return new RestResponse(body, attempt.SentAt, attempt.ReceivedAt);
             var retryAfter = RetryAfter(response);
-            var (code, msg) = ErrorOf(body);
+            var (code, text) = ErrorOf(body);
+            var msg = Clean(text);
             var what = $"{market.Code()} {PathOnly(path)}";
+            if (once && (status >= 500 || status == 408 || code is -1006 or -1007))
+                throw new BinanceException(BinanceReasons.OutcomeUnknown,
+                    $"{what}: HTTP {status}, Binance code {code?.ToString(CultureInfo.InvariantCulture) ?? "none"}: {msg}; the outcome is unknown, not sent again.", status, code, exchangeMessage: msg);
+            var tries = once ? "(sent once, not retried)" : $"after {options.ValidatedMaxRetryAttempts} retries";
             throw status switch
             {
                 418 => new BinanceException(BinanceReasons.Banned, $"{what}: the IP is banned (418); REST calls stop until {State(market).BannedUntil:O} (Retry-After {retryAfter}).", status, code),
-                429 => new BinanceException(BinanceReasons.RateLimited, $"{what}: still rate-limited (429) after {options.ValidatedMaxRetryAttempts} retries; Retry-After {retryAfter}.", status, code),
-                >= 500 => new BinanceException(BinanceReasons.Unavailable, $"{what}: HTTP {status} after {options.ValidatedMaxRetryAttempts} retries.", status, code),
-                _ when code == -1121 => new BinanceException(BinanceReasons.UnknownSymbol, $"{what}: Binance does not list the symbol ({code}: {msg}).", status, code),
-                _ => new BinanceException(BinanceReasons.Rejected, $"{what}: HTTP {status}, Binance code {code?.ToString(CultureInfo.InvariantCulture) ?? "none"}: {msg}", status, code),
+                429 => new BinanceException(BinanceReasons.RateLimited, $"{what}: rate-limited (429) {tries}; Retry-After {retryAfter}.", status, code, exchangeMessage: msg),
+                >= 500 => new BinanceException(BinanceReasons.Unavailable, $"{what}: HTTP {status} {tries}.", status, code, exchangeMessage: msg),
+                _ when code == -1121 => new BinanceException(BinanceReasons.UnknownSymbol, $"{what}: Binance does not list the symbol ({code}: {msg}).", status, code, exchangeMessage: msg),
+                _ => new BinanceException(BinanceReasons.Rejected, $"{what}: HTTP {status}, Binance code {code?.ToString(CultureInfo.InvariantCulture) ?? "none"}: {msg}", status, code, exchangeMessage: msg),
             };
         }
     }
@@ -361,6 +406,10 @@ public sealed class BinanceRestClient
             return (null, "(the error body is not JSON)");
         }
     }
+
+    /// <summary>Failures that happen before a byte of the request is written: nothing reached the exchange.</summary>
+    private static bool NotSent(HttpRequestError error) => error is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+        or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
     private static string Printable200(string text) => text.Length > 200 ? text[..200] + "…" : text;
 

@@ -42,6 +42,12 @@ internal sealed class PaperAccount
         }
     }
 
+    /// <summary>A fee charged in an asset other than the quote (restore only: paper itself charges the quote).</summary>
+    public void SpotFee(string asset, decimal fee) => BalanceOf(asset).Total -= fee;
+
+    /// <summary>A futures fee charged in a wallet asset other than the margin asset (restore only).</summary>
+    public void WalletFee(string asset, decimal fee) => wallet[asset] = wallet.GetValueOrDefault(asset) - fee;
+
     /// <summary>Signed; 0 when flat.</summary>
     public decimal Position(Instrument instrument) => positions.TryGetValue(instrument.Key, out var p) ? p.Quantity : 0;
 

@@ -29,8 +29,10 @@ namespace Tollgate.Markets.Paper;
 /// an account lock besides, and paper is not on a path where the contention matters. The book is read inside the
 /// lock, so the book state an order saw and the account it changed are one step.
 /// Deterministic: order and trade ids count per instrument, times come from the <see cref="TimeProvider"/>.
+/// The state lives in memory; after a restart <see cref="RestoreAsync"/> rebuilds it from the execution store
+/// before any order is placed, so the venue agrees with what the router recorded.
 /// </summary>
-public sealed class PaperChannel : IOrderChannel
+public sealed partial class PaperChannel : IOrderChannel
 {
     private readonly IBookView books;
     private readonly PaperSettings settings;

@@ -21,6 +21,9 @@ internal sealed class PaperOrderBook(Instrument instrument)
 
     public bool HasResting => resting.Count > 0;
 
+    /// <summary>How many orders the book knows (open or ended).</summary>
+    public int Orders => byClientId.Count;
+
     public PaperOrder? Find(string clientOrderId) => byClientId.GetValueOrDefault(clientOrderId);
 
     public long NextOrderNumber() => ++orders;
@@ -35,6 +38,22 @@ internal sealed class PaperOrderBook(Instrument instrument)
     }
 
     public void Recorded(ChannelFill fill) => fills.Add(fill);
+
+    /// <summary>Restore: keeps an order under the number it had, and numbers the next order after it.</summary>
+    public void Restore(PaperOrder order)
+    {
+        Add(order);
+        orders = Math.Max(orders, order.Number);
+    }
+
+    /// <summary>Restore: keeps a recorded fill and numbers the next trade after it; false when its id is not a trade number.</summary>
+    public bool RestoreFill(ChannelFill fill)
+    {
+        fills.Add(fill);
+        if (!long.TryParse(fill.TradeId, NumberStyles.None, CultureInfo.InvariantCulture, out var number)) return false;
+        trades = Math.Max(trades, number);
+        return true;
+    }
 
     public void Ended(PaperOrder order) => resting.Remove(order);
 

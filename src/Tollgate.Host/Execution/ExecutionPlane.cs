@@ -6,6 +6,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Governance.Environments;
 using Tollgate.Governance.Identity;
+using Tollgate.Governance.Secrets;
+using Tollgate.Markets.Binance.Orders;
+using Tollgate.Markets.Binance.Rest;
+using Tollgate.Markets.Binance.Signing;
 using Tollgate.Host.Hosting;
 using Tollgate.Host.Markets;
 using Tollgate.Host.Settings;
@@ -38,7 +42,8 @@ public enum ExecutionState { Off, Starting, Reconciling, Routing, Failed }
 /// </summary>
 public sealed class ExecutionPlane(
     HostSettings settings, MarketPlane market, StreamHub hub, GovernanceHost governance, LedgerHost ledger, KillSwitchPropagation killSwitch,
-    ExecutionMetrics metrics, TimeProvider time, ILoggerFactory loggers) : BackgroundService, IIntentSink, IOrderResultSink
+    ExecutionMetrics metrics, ISecretStore secrets, SecretRedactor redactor, TimeProvider time, ILoggerFactory loggers)
+    : BackgroundService, IIntentSink, IOrderResultSink
 {
     public const string IntentsStream = "order-intents";
     public const string ResultsStream = "order-results";
@@ -103,7 +108,14 @@ public sealed class ExecutionPlane(
             : await TableExecutionStore.CreateAsync(new TableServiceClient(settings.Storage.ConnectionString), settings.TaskHub, cancellationToken);
         var books = new IngestBookView(handler);
         var paper = environment == DeploymentEnvironment.Paper ? new PaperChannel(books, new PaperSettings(), time) : null;
-        IOrderChannel channel = paper ?? throw new InvalidOperationException("EXE-CHANNEL-UNAVAILABLE: the Live channel needs the Binance order client, which this build does not configure");
+        if (paper is not null)
+        {
+            // The Paper venue lives in this process: it comes back from what the store recorded, so reconciliation compares like with like.
+            var restored = await paper.RestoreAsync(store, Universe, cancellationToken);
+            logger.LogInformation("Paper channel restored: {Orders} order(s), {Resting} resting, {Fills} fill(s)", restored.Orders, restored.Resting, restored.Fills);
+            foreach (var note in restored.Notes) logger.LogWarning("Paper restore: {Note}", note);
+        }
+        IOrderChannel channel = paper is not null ? paper : Binance(handler.Instruments);
         var limits = Universe.All.ToDictionary(i => i, _ => settings.Execution.Risk, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
         var leverage = Universe.All.ToDictionary(i => i, _ => settings.Execution.Risk.Leverage, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
         var positions = new PositionBook(settings.Execution.StopLossFraction, settings.Execution.TakeProfitFraction, leverage);
@@ -127,6 +139,15 @@ public sealed class ExecutionPlane(
         market.AddFeatureSink(new FeatureQueue(features.Writer));
         State = ExecutionState.Routing;
         routing.TrySetResult(router);
+    }
+
+    /// <summary>Live: Tollgate's Binance client, signed with the API key and secret from the secret store (never logged: the redactor knows them).</summary>
+    private BinanceOrderChannel Binance(InstrumentTable instruments)
+    {
+        var signer = new BinanceRequestSigner(secrets, redactor, new BinanceSigningOptions(settings.Execution.ApiKeySecret, settings.Execution.ApiSecretSecret));
+        var rest = new BinanceRestClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }, settings.Markets.Endpoints, market.Monitor, time,
+            loggers.CreateLogger<BinanceRestClient>(), signer: signer, redactor: redactor);
+        return new BinanceOrderChannel(rest, instruments, clock: time, logger: loggers.CreateLogger<BinanceOrderChannel>());
     }
 
     /// <summary>Runs a reconciliation now (the API, the timer); only one at a time.</summary>

@@ -35,8 +35,9 @@ public sealed record ExecutionSettings
     public decimal StopLossFraction { get; init; } = 0.02m;
     public decimal TakeProfitFraction { get; init; } = 0.04m;
 
-    public string ApiKeySecret { get; init; } = "BinanceApiKey";
-    public string ApiSecretSecret { get; init; } = "BinanceApiSecret";
+    /// <summary><c>ApiKeySecret</c> / <c>ApiSecretSecret</c>: the names of the Binance API key and HMAC secret in the secret store (Live only).</summary>
+    public string ApiKeySecret { get; init; } = "binance-api-key";
+    public string ApiSecretSecret { get; init; } = "binance-api-secret";
 
     public bool Enabled => Environment is not null;
 

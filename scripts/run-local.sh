@@ -61,6 +61,7 @@ AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" \
   Tollgate__Markets__SpotRestUrl="$exchange" Tollgate__Markets__FuturesRestUrl="$exchange" \
   Tollgate__Markets__SpotStreamUrl="${exchange/http/ws}" Tollgate__Markets__FuturesStreamUrl="${exchange/http/ws}/futures" \
   Tollgate__Markets__CaptureFolder="$captures" \
+  Tollgate__Execution__Environment=Paper \
   dotnet src/Tollgate.Host/bin/Release/net10.0/Tollgate.Host.dll --urls http://127.0.0.1:0 --contentRoot "$REPO" >"$host_log" 2>&1 &
 HOST_PID=$!
 endpoint=$(listening_address "$host_log" "$HOST_PID" "The host") || exit 1
@@ -130,9 +131,17 @@ rulebook=$(as "$PIPELINE" object put "$demo/rulebook-v7.txt") || exit 1
 policy=$(as "$PIPELINE" object put "$demo/policy-v12.txt") || exit 1
 register() {
   as "$PIPELINE" vmap register --env "$1" --docs docs-2026.12 --policy policy-v12 --model model-3 --config "$2" --code "$3" \
-    --rulebook "$rulebook" --artifact "policy=policy-v12=$policy" --json | sed -n 's/.*"id": "\(vm-[0-9a-f]*\)".*/\1/p' | head -n 1
+    --rulebook "$rulebook" --artifact "policy=policy-v12=$policy" "${@:4}" --json | sed -n 's/.*"id": "\(vm-[0-9a-f]*\)".*/\1/p' | head -n 1
 }
-map_paper=$(register Paper cfg-41 c0ffee41)
+# The Paper map's config is the strategy's rule set: linted against the instruments the host routes, its rev is the
+# config version, and the rules themselves are the map's "rules" artifact. The order path trades what the active map names.
+cp samples/strategy/tight-spread.json "$demo/rules.json"
+echo "==> CI lints the strategy's rule set (tollgate rules lint): its rev is the config version the map names"
+lint=$(as "$PIPELINE" rules lint "$demo/rules.json") || { echo "$lint"; exit 1; }
+echo "$lint"
+rules_rev=$(echo "$lint" | head -n 1)
+rules_digest=$(as "$PIPELINE" object put "$demo/rules.json") || exit 1
+map_paper=$(register Paper "$rules_rev" c0ffee41 --artifact "rules=$rules_rev=$rules_digest")
 map_sim_1=$(register Simulation cfg-40 c0ffee40)
 map_sim_2=$(register Simulation cfg-41 c0ffee41)
 [ -n "$map_paper" ] && [ -n "$map_sim_1" ] && [ -n "$map_sim_2" ] || { echo "registering the version maps failed"; exit 1; }
@@ -152,7 +161,7 @@ as "$TRADER" approval approve "$gated"
 [ $? -eq 2 ] || { echo "expected APPROVAL_BLOCKED_BY_GATE"; exit 1; }
 as "$OPERATOR" approval withdraw "$gated" --reason "gates returned it" >/dev/null || exit 1
 echo "==> an Operator asks to activate the map on Paper (live-grade: needs a Trader's two-step approval)"
-approval=$(as "$OPERATOR" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --reason "config 41 for the paper session" | cut -d' ' -f1)
+approval=$(as "$OPERATOR" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --reason "rules $rules_rev for the paper session" | cut -d' ' -f1)
 echo "requested $approval"
 echo "==> four-eyes: someone who requested cannot approve, even with the Trader role"
 dual=$(as "$DUAL" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --reason "self-service" | cut -d' ' -f1)
@@ -169,8 +178,11 @@ echo "==> the same challenge again is refused"
 as "$TRADER" approval confirm "$approval" --challenge "$challenge"
 [ $? -eq 2 ] || { echo "expected APPROVAL_CHALLENGE_USED"; exit 1; }
 echo "==> the Operator activates the map on Paper with the approval"
-tollgate vmap activate --env Paper --map "$map_paper" --reason "config 41 for the paper session" --approval "$approval" --expect-from none || exit 1
+tollgate vmap activate --env Paper --map "$map_paper" --reason "rules $rules_rev for the paper session" --approval "$approval" --expect-from none || exit 1
 tollgate vmap show --env Paper || exit 1
+echo "==> the order path picks up the rules of the map now active on Paper and trades on the Paper channel"
+sleep 8
+tollgate execution status || exit 1
 echo "==> Simulation (standard governance): activate, activate the next, then roll back — a pointer switch, nothing overwritten"
 tollgate vmap activate --env Simulation --map "$map_sim_1" --reason "baseline" >/dev/null || exit 1
 tollgate vmap activate --env Simulation --map "$map_sim_2" --reason "config 41" >/dev/null || exit 1
@@ -179,12 +191,18 @@ tollgate vmap history --env Simulation || exit 1
 echo "==> the kill switch: an Operator stops Paper (every host blocks new orders at once: docs/GOVERNANCE.md §6)"
 tollgate kill on --env Paper --reason "drill: stop the line" --code EXE-KILL-DRILL || exit 1
 tollgate kill preflight --env Paper || exit 1
+sleep 3
+echo "==> while the switch is on, every new Paper intent is REJECTED with EXE-KILL before it reaches the channel"
+tollgate execution status | grep -E "cohort|EXE-KILL" || exit 1
 echo "==> releasing it on Paper needs a Trader's approval: off without one asks for it"
 release=$(tollgate kill off --env Paper --reason "drill over" | sed -n 's/.*requested \(ap-[0-9a-f]*\).*/\1/p')
 [ -n "$release" ] || { echo "expected an approval request for the release"; exit 1; }
 challenge=$(as "$TRADER" approval approve "$release" | sed -n 's/^challenge \([^ ]*\).*/\1/p')
 as "$TRADER" approval confirm "$release" --challenge "$challenge" >/dev/null || exit 1
 tollgate kill off --env Paper --reason "drill over" --approval "$release" || exit 1
+echo "==> reconciliation (POST /api/reconcile): the Paper channel's open orders, fills and positions against Tollgate's records"
+sleep 5
+tollgate execution reconcile || exit 1
 echo "==> an Auditor only reads: engaging is refused (403), and the attempt is itself in the ledger"
 as "$AUDITOR" kill on --env Live --reason "curious"
 [ $? -eq 2 ] || { echo "expected AUTH_ROLE_DENIED"; exit 1; }
@@ -206,6 +224,8 @@ tollgate market replay "$demo/market-slice.jsonl.gz" --speed max --bar-seconds 1
 first=$(grep '^features:' "$demo/replay-1.txt"); second=$(grep '^features:' "$demo/replay-2.txt")
 [ "$first" = "$second" ] || { echo "replays differ: $first / $second"; exit 1; }
 echo "second replay: $second (identical)"
+echo "==> tollgate paper run: the same slice through rule strategy → router → Paper channel → positions → reconciliation, in one process"
+tollgate paper run "$demo/market-slice.jsonl.gz" --rules "$demo/rules.json" --show 8 || exit 1
 echo "==> tollgate ledger verify (from storage)"
 tollgate ledger verify --storage "$AZURITE_CONNECTION_STRING" || exit 1
 echo "==> tollgate ledger prove 0"

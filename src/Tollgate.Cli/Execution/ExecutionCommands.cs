@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Tollgate.Cli.Commands;
 using Tollgate.Cli.Governance;
@@ -44,7 +45,7 @@ internal static class ExecutionCommands
                 + (answer.TryGetProperty("rulesProblem", out var p) && p.ValueKind == JsonValueKind.String ? $" ({p.GetString()})" : "")
                 + $"; {answer.Text("decisions")} decision(s), {answer.Text("closes")} protective close(s), {answer.GetProperty("openOrders").GetArrayLength()} open order(s)");
             foreach (var position in answer.GetProperty("positions").EnumerateArray())
-                output.WriteLine($"  position {position.Text("instrumentKey"),-13} {position.Text("quantity"),12} @ {position.Text("averagePrice")}  mark {Or(position, "mark", "–")}  realized {position.Text("realizedPnl")}  unrealized {Or(position, "unrealizedPnl", "–")}");
+                output.WriteLine($"  position {position.Text("instrumentKey"),-13} {Or(position, "quantity", "0"),12} @ {Or(position, "averagePrice", "–")}  mark {Or(position, "mark", "–")}  realized {Or(position, "realizedPnl", "0")}  unrealized {Or(position, "unrealizedPnl", "–")}");
             foreach (var c in answer.GetProperty("cohorts").EnumerateArray())
                 output.WriteLine($"  cohort {c.Text("environment")}/{c.Text("configRev")}: {c.Text("intents")} intent(s), {c.Text("submitted")} submitted, {c.Text("rejected")} rejected, {c.Text("filled")} filled, "
                     + $"{c.Text("expired")} expired, {c.Text("fills")} fill(s), fill ratio {Or(c, "fillRatio", "–")}, slippage {Or(c, "slippageBpsMean", "–")} bps, routing p95 {Or(c, "routingLatencyP95Ms", "–")} ms, "
@@ -95,5 +96,9 @@ internal static class ExecutionCommands
         + $"{r.Text("repaired")} repaired, {r.GetProperty("differences").GetArrayLength()} difference(s)";
 
     private static string Or(JsonElement e, string name, string fallback) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : fallback;
+        e.TryGetProperty(name, out var v) && v.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? Plain(v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : fallback;
+
+    /// <summary>A number without the trailing zeros its arithmetic left (65000.300000000 → 65000.3); anything else as it is.</summary>
+    private static string Plain(string text) =>
+        text.Contains('.') && decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d.ToString("0.############################", CultureInfo.InvariantCulture) : text;
 }

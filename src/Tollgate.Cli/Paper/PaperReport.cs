@@ -60,5 +60,6 @@ internal static class PaperReport
 
     private static string Side(OrderSide side) => side == OrderSide.Buy ? "BUY" : "SELL";
     private static string Short(string intentId) => intentId.Length <= 48 ? intentId : "…" + intentId[^47..];
-    private static string N(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "–";
+    /// <summary>A decimal without the trailing zeros its arithmetic left (65000.300000000 → 65000.3).</summary>
+    private static string N(decimal? value) => value?.ToString("0.############################", CultureInfo.InvariantCulture) ?? "–";
 }

@@ -114,8 +114,8 @@ public sealed class ExecutionMetrics
         {
             lock (this)
                 return new CohortMetrics(environment, rev, Intents, Submitted, Rejected, Canceled, Filled, Expired, Fills, IdempotencyHits, Unknown, Mismatches,
-                    Channel.Percentile(0.95), Routing.Percentile(0.95), SlippageCount == 0 ? null : SlippageSum / SlippageCount,
-                    SentEnded == 0 ? null : ExecutedEnded / SentEnded, RejectReasons.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal));
+                    Channel.Percentile(0.95), Routing.Percentile(0.95), SlippageCount == 0 ? null : Math.Round(SlippageSum / SlippageCount, 4),
+                    SentEnded == 0 ? null : Math.Round(ExecutedEnded / SentEnded, 6), RejectReasons.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal));
         }
     }
 

@@ -154,7 +154,7 @@ printf '[{"doc_key":"DEPLOY_OPS","version":"2025-12-19","status":"ACTIVE"},{"doc
 printf '[{"code":"RISK_MAX_QTY","description":"order quantity above the policy maximum"},{"code":"RISK_COLLAR","description":"price outside the collar"}]\n' > "$demo/veto-codes.json"
 as "$PIPELINE" gate evaluate all --env Paper --release release-c0ffee41 --map "$map_paper" \
   --document-index "$demo/document-index.json" --veto-codes "$demo/veto-codes.json"
-echo "(exit $? : the verdict is not PASS while EXECUTION_CONTROL and UI_SPEC have checks that cannot be evaluated yet)"
+echo "(exit $? : EXECUTION_CONTROL now looks at the Paper order path this host runs: channel health, idempotency, the startup reconciliation; the verdict is not PASS while UI_SPEC has checks that cannot be evaluated yet)"
 echo "==> the gates' RETURN blocks approving that release"
 gated=$(as "$OPERATOR" approval request --kind ACTIVATE_VERSION_MAP --env Paper --reference "$map_paper" --release release-c0ffee41 --reason "activate release c0ffee41" | cut -d' ' -f1)
 as "$TRADER" approval approve "$gated"

@@ -17,10 +17,10 @@ public static class GateCatalog
         new VetoReasonCodesCheck(),
 
         new KillSwitchPreflightCheck(),
-        new NotBuiltCheck("EC-02", GateName.ExecutionControl, "Channel health check succeeds", "EXE-CHANNEL-NOT-BUILT", "The order channels (Paper, Binance)"),
-        new NotBuiltCheck("EC-03", GateName.ExecutionControl, "Idempotency / de-dup guard enabled", "EXE-IDEMPOTENCY-NOT-BUILT", "The order router's idempotency guard"),
+        new ChannelHealthCheck(),
+        new IdempotencyGuardCheck(),
         new ExecutionLogsCheck(),
-        new NotBuiltCheck("EC-05", GateName.ExecutionControl, "Reconciliation available", "EXE-RECON-NOT-BUILT", "Reconciliation"),
+        new ReconciliationCheck(),
 
         new TwoStepApprovalCheck(),
         new VetoLocksApprovalCheck(),

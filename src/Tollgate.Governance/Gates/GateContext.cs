@@ -8,7 +8,7 @@ namespace Tollgate.Governance.Gates;
 /// <summary>What a check may look at: the request, and the real subsystems it judges.</summary>
 public sealed record GateContext(
     GateRequest Request, VersionMapService VersionMaps, IAuditLog Audit, IContentStore Content, KillSwitchService KillSwitch, ApprovalOptions Approvals,
-    RecentlyVerified Verified)
+    RecentlyVerified Verified, IOrderPathStatus OrderPath, DateTimeOffset Now)
 {
     private Task<RegisteredMap?>? candidate;
 

@@ -27,7 +27,7 @@ namespace Tollgate.Governance.Gates;
 /// </remarks>
 public sealed partial class GateService(
     GovernanceTable table, IAuditLog audit, VersionMapService versionMaps, IContentStore content, KillSwitchService killSwitch,
-    ApprovalOptions approvalOptions, TimeProvider clock) : IGateVerdicts
+    ApprovalOptions approvalOptions, TimeProvider clock, IOrderPathStatus? orderPath = null) : IGateVerdicts
 {
     private readonly RecentlyVerified verified = new(clock);
     private long lastTicks;
@@ -46,7 +46,7 @@ public sealed partial class GateService(
     public async Task<GateEvaluation> EvaluateAsync(Principal caller, GateName gate, GateRequest request, CancellationToken cancellationToken)
     {
         EnvironmentPolicy.CheckActor(caller, request.Environment);
-        var context = new GateContext(request, versionMaps, audit, content, killSwitch, approvalOptions, verified);
+        var context = new GateContext(request, versionMaps, audit, content, killSwitch, approvalOptions, verified, orderPath ?? NoOrderPath.Instance, clock.GetUtcNow());
         var checks = new List<CheckResult>();
         foreach (var check in GateCatalog.Of(gate)) checks.Add(await check.EvaluateAsync(context, cancellationToken));
         var verdict = GateNames.Combine(checks);

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tollgate.Governance.Environments;
+using Tollgate.Governance.Gates;
 using Tollgate.Governance.Identity;
 using Tollgate.Governance.Secrets;
 using Tollgate.Markets.Binance.Orders;
@@ -42,7 +43,7 @@ public enum ExecutionState { Off, Starting, Reconciling, Routing, Failed }
 /// </summary>
 public sealed class ExecutionPlane(
     HostSettings settings, MarketPlane market, StreamHub hub, GovernanceHost governance, LedgerHost ledger, KillSwitchPropagation killSwitch,
-    ExecutionMetrics metrics, ISecretStore secrets, SecretRedactor redactor, TimeProvider time, ILoggerFactory loggers)
+    ExecutionMetrics metrics, ISecretStore secrets, SecretRedactor redactor, OrderPathRegistry gateView, TimeProvider time, ILoggerFactory loggers)
     : BackgroundService, IIntentSink, IOrderResultSink
 {
     public const string IntentsStream = "order-intents";
@@ -139,6 +140,7 @@ public sealed class ExecutionPlane(
         market.AddFeatureSink(new FeatureQueue(features.Writer));
         State = ExecutionState.Routing;
         routing.TrySetResult(router);
+        gateView.Register(this);
     }
 
     /// <summary>Live: Tollgate's Binance client, signed with the API key and secret from the secret store (never logged: the redactor knows them).</summary>
@@ -148,6 +150,41 @@ public sealed class ExecutionPlane(
         var rest = new BinanceRestClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }, settings.Markets.Endpoints, market.Monitor, time,
             loggers.CreateLogger<BinanceRestClient>(), signer: signer, redactor: redactor);
         return new BinanceOrderChannel(rest, instruments, clock: time, logger: loggers.CreateLogger<BinanceOrderChannel>());
+    }
+
+    /// <summary>
+    /// What the EXECUTION_CONTROL gate sees: the channel probed now (Paper: every routed book in sync; Binance: the
+    /// exchange answers an open-orders query), the idempotency guard, and the latest reconciliation.
+    /// </summary>
+    public async Task<OrderPathStatus?> StatusAsync(CancellationToken cancellationToken)
+    {
+        if (Router is not { } router || Universe is not { } universe) return null;
+        var (healthy, detail) = await ProbeAsync(router, universe, cancellationToken);
+        var hits = metrics.Snapshot().Where(c => c.Environment == Environment).Sum(c => c.IdempotencyHits);
+        var idempotency = $"every intent is routed by its client order id (tg- + SHA-256 of the intent id) in an insert-only store ({Store!.GetType().Name}); {hits} redelivered intent(s) answered from the record";
+        var last = LastReconciliation;
+        return new OrderPathStatus(router.Channel.Name, healthy, detail, idempotency, last?.Result, last?.At,
+            last is null ? "" : $"{last.Id}: {last.Result}, open orders agree {last.OrdersAgreement}, fills {last.FillsAgreement}, {last.Differences.Count} difference(s)");
+    }
+
+    private static async Task<(bool Healthy, string Detail)> ProbeAsync(OrderRouter router, InstrumentTable universe, CancellationToken cancellationToken)
+    {
+        if (router.Channel is PaperChannel)
+        {
+            var unsynced = universe.All.Where(i => router.Health.HealthOf(i) == HealthLevel.Red).Select(i => i.Key).ToList();
+            return unsynced.Count == 0 ? (true, $"every routed book ({universe.All.Count}) is in sync, so Paper can fill") : (false, $"no synced book for {string.Join(", ", unsynced)}");
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var open = await router.Channel.OpenOrdersAsync(universe.All[0], timeout.Token);
+            return (true, $"{universe.All[0].Key}: the exchange answered an open-orders query ({open.Count} open)");
+        }
+        catch (Exception e) when (e is ChannelUnavailableException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (false, $"{universe.All[0].Key}: the exchange did not answer an open-orders query ({e.Message})");
+        }
     }
 
     /// <summary>Runs a reconciliation now (the API, the timer); only one at a time.</summary>

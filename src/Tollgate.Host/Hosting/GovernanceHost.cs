@@ -20,7 +20,7 @@ namespace Tollgate.Host.Hosting;
 public sealed class GovernanceHost
 {
     public GovernanceHost(HostSettings settings, LedgerHost ledger, KillSwitchBoard board, IApprovalNotifier notifier, TimeProvider clock,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, Execution.OrderPathRegistry orderPath)
     {
         Table = settings.Storage.IsInMemory
             ? new InMemoryGovernanceTable()
@@ -32,7 +32,7 @@ public sealed class GovernanceHost
             loggers.CreateLogger<ApprovalService>());
         VersionMaps = new VersionMapService(Table, Audit, Approvals, clock);
         KillSwitch = new KillSwitchService(Table, Audit, Approvals, board, clock);
-        Gates = new GateService(Table, Audit, VersionMaps, Content, KillSwitch, settings.Approvals, clock);
+        Gates = new GateService(Table, Audit, VersionMaps, Content, KillSwitch, settings.Approvals, clock, orderPath);
     }
 
     public GovernanceTable Table { get; }

@@ -84,6 +84,7 @@ public static class HostServices
         // Governance: version maps, gates, approvals, the kill switch.
         services.AddSingleton<KillSwitchBoard>();
         services.AddSingleton<IApprovalNotifier, DurableApprovalNotifier>();
+        services.AddSingleton<OrderPathRegistry>();
         services.AddSingleton<GovernanceHost>();
         services.AddSingleton<KillSwitchPropagation>();
         services.AddHostedService(sp => sp.GetRequiredService<KillSwitchPropagation>());

@@ -68,6 +68,7 @@ public sealed class OrderRouter
     public string Environment => options.Environment;
     public IOrderChannel Channel => channel;
     public PositionBook Positions => positions;
+    public IHealthView Health => health;
     public PositionLocks Locks => locks;
     internal IExecutionStore Store => store;
     internal ExecutionMetrics Metrics => metrics;

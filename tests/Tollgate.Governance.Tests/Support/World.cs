@@ -38,8 +38,11 @@ internal sealed class World : IAsyncDisposable
         Approvals = new ApprovalService(Table, Audit, new DeferredGateVerdicts(() => Gates!), Notifier, options, Clock);
         VersionMaps = new VersionMapService(Table, Audit, Approvals, Clock);
         KillSwitch = new KillSwitchService(Table, Audit, Approvals, Board, Clock);
-        Gates = new GateService(Table, Audit, VersionMaps, Content, KillSwitch, options, Clock);
+        Gates = new GateService(Table, Audit, VersionMaps, Content, KillSwitch, options, Clock, OrderPath);
     }
+
+    /// <summary>What the EXECUTION_CONTROL gate sees of the order path; none until a test sets it.</summary>
+    public ScriptedOrderPath OrderPath { get; } = new();
 
     public LedgerWriter Writer { get; }
     public FakeClock Clock { get; }
@@ -115,4 +118,12 @@ internal sealed class World : IAsyncDisposable
         public Task<IReadOnlyList<StandingVerdict>> StandingAsync(string releaseId, CancellationToken cancellationToken) =>
             gates().StandingAsync(releaseId, cancellationToken);
     }
+}
+
+/// <summary>An order path whose status a test sets.</summary>
+public sealed class ScriptedOrderPath : IOrderPathStatus
+{
+    public OrderPathStatus? Status { get; set; }
+
+    public Task<OrderPathStatus?> StatusAsync(DeploymentEnvironment environment, CancellationToken cancellationToken) => Task.FromResult(Status);
 }

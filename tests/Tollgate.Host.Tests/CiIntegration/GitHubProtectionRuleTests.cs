@@ -34,7 +34,7 @@ public sealed class GitHubProtectionRuleTests : IAsyncLifetime
         Assert.StartsWith($"Tollgate VETO for {sha[..12]} on Live: ", comment);
         Assert.Contains("VERSION_AUDIT RETURN (GOV-DOCINDEX-MISSING) [eval-VERSION_AUDIT-", comment);
         Assert.Contains("RISK_COMPLIANCE VETO (RISK-POLICY-UNLOCATABLE, RISK-RULEBOOK-MISSING, RISK-REASON-CODES-UNDECLARED) [eval-RISK_COMPLIANCE-", comment);
-        Assert.Contains("EXECUTION_CONTROL RETURN (EXE-CHANNEL-NOT-BUILT, EXE-IDEMPOTENCY-NOT-BUILT, EXE-RECON-NOT-BUILT) [eval-EXECUTION_CONTROL-", comment);
+        Assert.Contains("EXECUTION_CONTROL RETURN (EXE-CHANNEL-OFF, EXE-IDEMPOTENCY-OFF, EXE-RECON-OFF) [eval-EXECUTION_CONTROL-", comment);
         Assert.Contains("UI_SPEC RETURN (UI-TRACE-NOT-BUILT, UI-CONSOLE-NOT-BUILT) [eval-UI_SPEC-", comment);
 
         // Each gate was evaluated for the commit with the map CI registered for it, and each evaluation named in the comment.
@@ -93,7 +93,7 @@ public sealed class GitHubProtectionRuleTests : IAsyncLifetime
         Assert.Equal("rejected", review.GetProperty("state").GetString());
         var comment = review.GetProperty("comment").GetString()!;
         Assert.StartsWith($"Tollgate RETURN for {sha[..12]} on Live: ", comment);
-        Assert.Contains("EXECUTION_CONTROL RETURN (EXE-CHANNEL-NOT-BUILT, EXE-IDEMPOTENCY-NOT-BUILT, EXE-RECON-NOT-BUILT)", comment);
+        Assert.Contains("EXECUTION_CONTROL RETURN (EXE-CHANNEL-OFF, EXE-IDEMPOTENCY-OFF, EXE-RECON-OFF)", comment);
         Assert.Contains("UI_SPEC RETURN (UI-TRACE-NOT-BUILT, UI-CONSOLE-NOT-BUILT)", comment);
         Assert.DoesNotContain(host.GitHub.ReviewAttempts, attempt => attempt.Body.Contains("\"approved\"", StringComparison.Ordinal));
     }

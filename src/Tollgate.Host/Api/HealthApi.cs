@@ -19,7 +19,8 @@ public sealed record HealthReport(string Status, string HostId, string Backend, 
 /// <see cref="StorageTimeout"/>; DEGRADED when it answers but this host owns no partitions or
 /// parked (poison) messages exist; OK otherwise. Details never carry secrets.
 /// </summary>
-public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings, LedgerHost ledger, MarketPlane market, TimeProvider time) : IFunctionModule
+public sealed class HealthApi(DurableBackend backend, DurableWorker worker, HostSettings settings, LedgerHost ledger, MarketPlane market,
+    Execution.ExecutionPlane execution, TimeProvider time) : IFunctionModule
 {
     public const string Ok = "OK", Degraded = "DEGRADED", Fail = "FAIL";
     public static readonly TimeSpan StorageTimeout = TimeSpan.FromSeconds(2);
@@ -50,10 +51,22 @@ public sealed class HealthApi(DurableBackend backend, DurableWorker worker, Host
 
         checks.Add(LedgerCheck());
         checks.AddRange(MarketHealth.Checks(market, time.GetUtcNow()));
+        if (OrderPathCheck() is { } orderPath) checks.Add(orderPath);
 
         var status = checks.Any(c => c.Status == Fail) ? Fail : checks.Any(c => c.Status == Degraded) ? Degraded : Ok;
         return new HealthReport(status, worker.HostId, backend.Name, backend.TaskHub, owned, checks);
     }
+
+    /// <summary>The order path, when this host runs one: FAIL if it did not start, DEGRADED while it starts or after a failed reconciliation.</summary>
+    private HealthCheck? OrderPathCheck() => execution.State switch
+    {
+        Execution.ExecutionState.Off => null,
+        Execution.ExecutionState.Failed => new HealthCheck("order-path", Fail, $"{execution.Environment}: not started: {execution.Failure}", 0),
+        Execution.ExecutionState.Starting or Execution.ExecutionState.Reconciling => new HealthCheck("order-path", Degraded, $"{execution.Environment}: {execution.State.ToString().ToLowerInvariant()}, not routing yet", 0),
+        _ when execution.LastReconciliation is { Failed: true } r => new HealthCheck("order-path", Degraded,
+            $"{execution.Environment}: EXE-RECON-FAIL: reconciliation {r.Id} failed (orders agree {r.OrdersAgreement}, fills {r.FillsAgreement}, {r.Differences.Count} difference(s))", 0),
+        _ => new HealthCheck("order-path", Ok, $"{execution.Environment}: routing on {execution.Router?.Channel.Name}, {execution.Router?.OpenOrders} open order(s), rules {execution.RulesRev ?? "none"}", 0),
+    };
 
     private async Task<(HealthCheck Check, int Parked, string? LastParkedReason)> StorageAsync(CancellationToken cancellationToken)
     {

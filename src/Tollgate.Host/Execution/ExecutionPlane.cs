@@ -117,12 +117,10 @@ public sealed class ExecutionPlane(
             foreach (var note in restored.Notes) logger.LogWarning("Paper restore: {Note}", note);
         }
         IOrderChannel channel = paper is not null ? paper : Binance(handler.Instruments);
-        var limits = Universe.All.ToDictionary(i => i, _ => settings.Execution.Risk, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
-        var leverage = Universe.All.ToDictionary(i => i, _ => settings.Execution.Risk.Leverage, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
-        var positions = new PositionBook(settings.Execution.StopLossFraction, settings.Execution.TakeProfitFraction, leverage);
+        var positions = PositionBook.Uniform(Universe, settings.Execution.StopLossFraction, settings.Execution.TakeProfitFraction, settings.Execution.Risk.Leverage);
         positions.Restore(await store.LatestPositionsAsync(cancellationToken), Universe);
         var journal = new LedgerExecutionJournal(ledger, environment.ToString(), "tollgate:order-router", time);
-        var router = new OrderRouter(Universe, store, channel, new BoardStop(governance, environment), new PreTradeRisk(limits, settings.Execution.GlobalRisk),
+        var router = new OrderRouter(Universe, store, channel, new BoardStop(governance, environment), PreTradeRisk.Uniform(Universe, settings.Execution.Risk, settings.Execution.GlobalRisk),
             books, books, positions, journal, this, metrics, time, new RouterOptions(environment.ToString(), settings.Execution.InFlightAfter));
         var resumed = await router.ResumeAsync(cancellationToken);
 

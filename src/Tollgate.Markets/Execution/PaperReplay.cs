@@ -46,10 +46,8 @@ public sealed class PaperReplay(InstrumentTable universe, Func<IFrameDecoder> de
         var store = new InMemoryExecutionStore();
         var journal = new CountingJournal();
         var metrics = new ExecutionMetrics();
-        var limits = universe.All.ToDictionary(i => i, _ => options.Risk, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
-        var leverage = universe.All.ToDictionary(i => i, _ => options.Risk.Leverage, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance);
-        var positions = new PositionBook(options.StopLossFraction, options.TakeProfitFraction, leverage);
-        var router = new OrderRouter(universe, store, paper, new NeverStopped(), new PreTradeRisk(limits, options.GlobalRisk), books, books, positions,
+        var positions = PositionBook.Uniform(universe, options.StopLossFraction, options.TakeProfitFraction, options.Risk.Leverage);
+        var router = new OrderRouter(universe, store, paper, new NeverStopped(), PreTradeRisk.Uniform(universe, options.Risk, options.GlobalRisk), books, books, positions,
             journal, new NoResults(), metrics, clock, new RouterOptions(Environment, TimeSpan.FromSeconds(2)));
         var sink = new RouterSink(router);
         var loop = new TradingLoop(router, sink, journal, paper) { Strategy = new RuleStrategy(rules) };

@@ -18,6 +18,10 @@ public readonly record struct PositionFacts(decimal Position, int OpenPositions,
 public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFraction, IReadOnlyDictionary<Instrument, decimal>? leverage = null) : IPositionView
 {
     private readonly Dictionary<Instrument, Entry> entries = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>A book whose futures positions all use <paramref name="leverage"/> for their margin.</summary>
+    public static PositionBook Uniform(InstrumentTable universe, decimal stopLossFraction, decimal takeProfitFraction, decimal leverage) =>
+        new(stopLossFraction, takeProfitFraction, universe.All.ToDictionary(i => i, _ => leverage, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance));
     private readonly object gate = new();
 
     /// <summary>The signed open quantity (spot: the holding).</summary>

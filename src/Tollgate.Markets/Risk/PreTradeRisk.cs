@@ -30,6 +30,10 @@ public sealed class PreTradeRisk(IReadOnlyDictionary<Instrument, RiskLimits> lim
     private readonly Dictionary<Instrument, Queue<DateTimeOffset>> sentBy = new(ReferenceEqualityComparer.Instance);
     private readonly List<(OrderIntent Intent, DateTimeOffset At)> recent = [];
 
+    /// <summary>The same limits for every instrument of the routed universe (the host's and a replay's configuration).</summary>
+    public static PreTradeRisk Uniform(InstrumentTable universe, RiskLimits limits, GlobalRiskLimits global) =>
+        new(universe.All.ToDictionary(i => i, _ => limits, (IEqualityComparer<Instrument>)ReferenceEqualityComparer.Instance), global);
+
     public RiskDecision Check(OrderIntent intent, in RiskContext context)
     {
         if (!limits.TryGetValue(intent.Instrument, out var limit)) return Refuse(RiskRefusal.NoLimits, $"{intent.Instrument.Key} has no risk limits");

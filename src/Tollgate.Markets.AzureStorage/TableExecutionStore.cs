@@ -20,6 +20,9 @@ public sealed class TableExecutionStore(TableClient orders, TableClient fills, T
 {
     private const string OrderRow = "order";
 
+    /// <summary>Orders this process has seen recorded: an event is refused for one that is not (its row would block the order for good).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> recorded = new(StringComparer.Ordinal);
+
     public static async Task<TableExecutionStore> CreateAsync(TableServiceClient service, string hub, CancellationToken cancellationToken)
     {
         var tables = new[] { "Orders", "Fills", "Positions" }.Select(name => service.GetTableClient(hub + name)).ToArray();
@@ -33,6 +36,7 @@ public sealed class TableExecutionStore(TableClient orders, TableClient fills, T
         {
             await orders.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Add, ToEntity(order)),
                 new TableTransactionAction(TableTransactionActionType.Add, ToEntity(initialized))], cancellationToken);
+            recorded[order.ClientOrderId] = 0;
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
@@ -41,7 +45,15 @@ public sealed class TableExecutionStore(TableClient orders, TableClient fills, T
         }
     }
 
-    public Task<bool> TryAppendEventAsync(OrderEventRecord e, CancellationToken cancellationToken) => TryAddAsync(orders, ToEntity(e), cancellationToken);
+    public async Task<bool> TryAppendEventAsync(OrderEventRecord e, CancellationToken cancellationToken)
+    {
+        if (!recorded.ContainsKey(e.ClientOrderId))
+        {
+            if (!(await orders.GetEntityIfExistsAsync<TableEntity>(e.ClientOrderId, OrderRow, cancellationToken: cancellationToken)).HasValue) return false;
+            recorded[e.ClientOrderId] = 0;
+        }
+        return await TryAddAsync(orders, ToEntity(e), cancellationToken);
+    }
 
     public async Task<StoredOrder?> GetOrderAsync(string clientOrderId, CancellationToken cancellationToken)
     {
@@ -58,7 +70,8 @@ public sealed class TableExecutionStore(TableClient orders, TableClient fills, T
         var found = new List<FillRecord>();
         await foreach (var row in fills.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {clientOrderId}"), cancellationToken: cancellationToken))
             found.Add(ToFill(row));
-        return found;
+        // As executed, not in key order (trade id "10" sorts before "9").
+        return [.. found.OrderBy(f => f.At).ThenBy(f => f.TradeId, StringComparer.Ordinal)];
     }
 
     public async Task<IReadOnlyList<FillRecord>> FillsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)

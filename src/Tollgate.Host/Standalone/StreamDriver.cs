@@ -42,12 +42,30 @@ public sealed class StreamDriver(FunctionRegistry registry, StreamHub hub, IServ
             {
                 while (batch.Count < trigger.MaxBatchSize && partition.Events.TryRead(out var e)) batch.Add(e);
                 await InvokeAsync(function, new StreamInput(partition.Id, [.. batch]), hub.IsDurable(trigger.StreamName), stoppingToken);
-                await hub.CheckpointAsync(trigger.StreamName, partition.Id, batch[^1].SequenceNumber, stoppingToken);
+                await CheckpointAsync(trigger.StreamName, partition.Id, batch[^1].SequenceNumber, stoppingToken);
                 batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>A checkpoint that cannot be written is tried again: the reader never stops over it (a later one covers it anyway).</summary>
+    private async Task CheckpointAsync(string stream, string partition, long sequence, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await hub.CheckpointAsync(stream, partition, sequence, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Stream {Stream}: checkpoint {Sequence} of partition {Partition} not written (attempt {Attempt}): {Reason}", stream, sequence, partition, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 << Math.Min(attempt, 6))), cancellationToken);
+            }
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class StreamHub
         var recovered = 0;
         foreach (var partition in await log.RecoverAsync(streamName, cancellationToken))
         {
-            await stream.Partition(partition.Partition, partition.NextSequence).RequeueAsync(partition.Pending, cancellationToken);
+            stream.Requeues.Add(await stream.Partition(partition.Partition, partition.NextSequence).StartRequeueAsync(partition.Pending, cancellationToken));
             recovered += partition.Pending.Count;
         }
         stream.Log = log;
@@ -64,6 +64,8 @@ public sealed class StreamHub
         private readonly ConcurrentDictionary<string, StreamPartition> partitions = new(StringComparer.Ordinal);
         public readonly Channel<StreamPartition> NewPartitions = Channel.CreateUnbounded<StreamPartition>();
         public volatile IStreamLog? Log;
+        /// <summary>Recovered events still being queued (kept so a failure is observed, not lost).</summary>
+        public readonly List<Task> Requeues = [];
 
         public StreamPartition Partition(string key, long firstSequence = 0)
         {
@@ -102,7 +104,14 @@ public sealed class StreamPartition(string id, long firstSequence = 0)
         try
         {
             var e = new StreamEvent(next, now, properties, body);
-            if (persist is not null) await persist(e, cancellationToken);
+            if (persist is not null)
+            {
+                await persist(e, cancellationToken);
+                // In the log, the event is published: its number is used and it is delivered, whatever the caller does now.
+                next++;
+                await events.Writer.WriteAsync(e, CancellationToken.None);
+                return;
+            }
             await events.Writer.WriteAsync(e, cancellationToken);
             next++;
         }
@@ -112,9 +121,24 @@ public sealed class StreamPartition(string id, long firstSequence = 0)
         }
     }
 
-    /// <summary>Queues events recovered from a durable stream's log, ahead of anything published after.</summary>
-    internal async Task RequeueAsync(IReadOnlyList<StreamEvent> recovered, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues events recovered from a durable stream's log, ahead of anything published after: publishers wait
+    /// until the last is queued. It runs in the background, since a backlog larger than the channel needs the
+    /// readers, and they may be waiting for whoever made the stream durable.
+    /// </summary>
+    internal async Task<Task> StartRequeueAsync(IReadOnlyList<StreamEvent> recovered, CancellationToken cancellationToken)
     {
-        foreach (var e in recovered) await events.Writer.WriteAsync(e, cancellationToken);
+        await order.WaitAsync(cancellationToken);
+        return Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var e in recovered) await events.Writer.WriteAsync(e, CancellationToken.None);
+            }
+            finally
+            {
+                order.Release();
+            }
+        }, CancellationToken.None);
     }
 }

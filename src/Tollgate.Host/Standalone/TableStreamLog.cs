@@ -27,11 +27,16 @@ public sealed class TableStreamLog(TableClient events, TableClient checkpoints) 
 
     public async Task AppendAsync(string stream, string partition, StreamEvent e, CancellationToken cancellationToken)
     {
-        bool first;
-        lock (known) first = known.Add((stream, partition));
-        // A partition is registered before its first event, so recovery finds it by its checkpoint row.
-        if (first && !(await checkpoints.GetEntityIfExistsAsync<TableEntity>(stream, partition, cancellationToken: cancellationToken)).HasValue)
-            await checkpoints.UpsertEntityAsync(new TableEntity(stream, partition) { ["Sequence"] = -1L }, TableUpdateMode.Replace, cancellationToken);
+        bool registered;
+        lock (known) registered = known.Contains((stream, partition));
+        // A partition is registered before its first event, so recovery finds it by its checkpoint row; it counts as
+        // registered only once that row is written, so a failed write is tried again with the next event.
+        if (!registered)
+        {
+            if (!(await checkpoints.GetEntityIfExistsAsync<TableEntity>(stream, partition, cancellationToken: cancellationToken)).HasValue)
+                await checkpoints.UpsertEntityAsync(new TableEntity(stream, partition) { ["Sequence"] = -1L }, TableUpdateMode.Replace, cancellationToken);
+            lock (known) known.Add((stream, partition));
+        }
         var row = new TableEntity($"{stream}|{partition}", Row(e.SequenceNumber))
         {
             ["EnqueuedAt"] = e.EnqueuedAt,

@@ -132,10 +132,7 @@ public sealed class DurableStreamDriverTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal([$"invoke 1 {Partition} 0 failed", $"invoke 2 {Partition} 0 failed", $"invoke 3 {Partition} 1"], journal.Entries);
     }
 
-    [Fact(Skip = "BUG: StreamDriver.ReadPartitionAsync (src/Tollgate.Host/Standalone/StreamDriver.cs:45) lets an exception from hub.CheckpointAsync escape the read "
-        + "loop: a single failed checkpoint write (a transient storage error) ends that partition's reader for good, silently (the reader task is only awaited at shutdown, "
-        + "so nothing is logged before then), so no later event of the partition (for order-intents: no later intent of that instrument) is ever handed to the function until a "
-        + "restart. The checkpoint should be retried (or the loop go on), never end the reader.")]
+    [Fact]
     public async Task A_failed_checkpoint_does_not_stop_the_partitions_reader()
     {
         var taskHub = AzuriteFixture.NewTaskHub("dd");
@@ -170,11 +167,7 @@ public sealed class DurableStreamDriverTests(AzuriteFixture azurite) : IClassFix
         }
     }
 
-    [Fact(Skip = "BUG: StreamHub.MakeDurableAsync (src/Tollgate.Host/Standalone/StreamHub.cs:41-46, StreamPartition.RequeueAsync :118) writes the whole recovered backlog "
-        + "into the partition's bounded channel (PartitionCapacity 10,000) before it returns, and ExecutionPlane.OpenAsync (src/Tollgate.Host/Execution/ExecutionPlane.cs) "
-        + "opens routing only after it returns, while OrderRouterFunction.RouteAsync awaits RoutingAsync before it finishes a batch: with more than 10,000 + MaxBatch (64) "
-        + "unconsumed intents in one partition (the log can hold 10,000 + 64 + 1 at full backpressure: a publisher appends before it waits for room) recovery and the "
-        + "reader wait on each other for ever and the order path never opens. Recovery must not need a reader to make progress to finish.")]
+    [Fact]
     public async Task Recovering_a_backlog_larger_than_a_partition_does_not_deadlock_a_function_that_waits_for_startup()
     {
         const int maxBatch = 1;

@@ -57,6 +57,7 @@ public sealed class ExecutionPlane(
     private TradingLoop? loop;
     private Reconciler? reconciler;
     private long reconciliations;
+    private string? rulesMapId;
 
     public ExecutionSettings Settings => settings.Execution;
     public ExecutionState State { get; private set; } = settings.Execution.Enabled && settings.Markets.Enabled ? ExecutionState.Starting : ExecutionState.Off;
@@ -118,11 +119,12 @@ public sealed class ExecutionPlane(
         }
         IOrderChannel channel = paper is not null ? paper : Binance(handler.Instruments);
         var positions = PositionBook.Uniform(Universe, settings.Execution.StopLossFraction, settings.Execution.TakeProfitFraction, settings.Execution.Risk.Leverage);
-        positions.Restore(await store.LatestPositionsAsync(cancellationToken), Universe);
         var journal = new LedgerExecutionJournal(ledger, environment.ToString(), "tollgate:order-router", time);
         var router = new OrderRouter(Universe, store, channel, new BoardStop(governance, environment), PreTradeRisk.Uniform(Universe, settings.Execution.Risk, settings.Execution.GlobalRisk),
             books, books, positions, journal, this, metrics, time, new RouterOptions(environment.ToString(), settings.Execution.InFlightAfter));
         var resumed = await router.ResumeAsync(cancellationToken);
+        var settled = await router.SettleSubmittedAsync(5, TimeSpan.FromMilliseconds(200), cancellationToken);
+        if (settled > 0) logger.LogInformation("Order path: {Count} order(s) the previous run left SUBMITTED settled by query", settled);
 
         State = ExecutionState.Reconciling;
         reconciler = new Reconciler(router, Universe, time, new ReconciliationOptions(settings.Execution.MinAgreement));
@@ -243,7 +245,9 @@ public sealed class ExecutionPlane(
         var environment = settings.Execution.Environment!.Value;
         var active = await governance.VersionMaps.FindActiveAsync(environment, cancellationToken);
         if (active is null) { Stop("EXE-CONFIG-NONE: no Active Version Map, so no rules"); return; }
-        if (active.Map.Config == loop!.Strategy?.Rules.Rev) return;
+        // The map, not only its config: a map naming the same config with other rules must be refused like any mismatch.
+        if (active.Map.Id == rulesMapId && loop!.Strategy is not null) return;
+        rulesMapId = active.Map.Id;
         if (active.Map.Artifacts.FirstOrDefault(a => a.Name == "rules") is not { } artifact)
         {
             Stop($"EXE-CONFIG-NO-RULES: map {active.Map.Id} (config {active.Map.Config}) has no rules artifact");
@@ -273,8 +277,8 @@ public sealed class ExecutionPlane(
         void Stop(string problem)
         {
             if (RulesProblem != problem) logger.LogWarning("Order path: no rules in force: {Problem}", problem);
+            loop!.Strategy = null; // first: while the problem shows, the old rules must not decide
             RulesProblem = problem;
-            loop!.Strategy = null;
         }
     }
 

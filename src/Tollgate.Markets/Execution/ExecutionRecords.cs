@@ -33,10 +33,13 @@ public sealed record FillRecord(
     string ClientOrderId, string IntentId, string TradeId, string InstrumentKey, OrderSide Side, decimal Quantity, decimal Price,
     decimal Fee, string FeeAsset, bool IsMaker, DateTimeOffset At, decimal? MidAtSend, string BookTop3, decimal? SlippageBps, string ConfigRev);
 
-/// <summary>A position after a change, numbered per instrument; insert-only, so the history of a position is its snapshots.</summary>
+/// <summary>
+/// A position after a change, numbered per instrument; insert-only, so the history of a position is its snapshots.
+/// A projection: a restart rebuilds positions from the fills, which are the record.
+/// </summary>
 /// <param name="AveragePrice">Spot: weighted-average cost per unit (fees in); futures: entry price.</param>
-/// <param name="CostBasis">Spot: what the holding cost, exactly (a restart restores it, not a rounded average); futures: 0.</param>
-/// <param name="Generation">How often the position has opened from flat: part of its close intents' ids, so it must survive a restart.</param>
+/// <param name="CostBasis">Spot: what the holding cost, exactly; futures: 0.</param>
+/// <param name="Generation">How often the position has opened from flat: part of its close intents' ids.</param>
 /// <param name="Cause">The trade id of the fill that changed it.</param>
 public sealed record PositionSnapshot(
     string InstrumentKey, long Sequence, decimal Quantity, decimal AveragePrice, decimal CostBasis, decimal RealizedPnl, decimal FeesPaid,

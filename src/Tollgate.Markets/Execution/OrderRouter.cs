@@ -208,22 +208,83 @@ public sealed class OrderRouter
         return Result(order, replayed: false);
     }
 
-    /// <summary>Re-follows orders a previous run left open (startup, after reconciliation has read them).</summary>
+    /// <summary>
+    /// Picks up where a previous run stopped, before anything is routed: the positions are rebuilt from every
+    /// recorded fill (the fills are the truth; a run may have stopped between a fill and its snapshot), the orders
+    /// it left open are followed again, and one it stopped before sending (INITIALIZED, never SUBMITTED: SUBMITTED is
+    /// written before every call) is REJECTED with EXE-ORDER-ABANDONED, since it never left. Returns the orders followed.
+    /// </summary>
     public async Task<int> ResumeAsync(CancellationToken cancellationToken)
     {
+        if (!positions.IsEmpty) throw new InvalidOperationException("resume rebuilds the positions from the recorded fills: give it a fresh position book");
+        var orders = new Dictionary<string, StoredOrder>(StringComparer.Ordinal);
+        await foreach (var stored in store.OrdersAsync(cancellationToken)) orders[stored.Order.ClientOrderId] = stored;
+        await RebuildPositionsAsync(orders, cancellationToken);
+
         var resumed = 0;
-        await foreach (var stored in store.OrdersAsync(cancellationToken))
+        foreach (var stored in orders.Values)
         {
             if (stored.Status.IsTerminal() || universe.Find(stored.Order.InstrumentKey) is not { } instrument) continue;
             var last = stored.Last;
             var order = new LiveOrder(stored.Order, instrument, last.Status, stored.Events.Count, last.ExecutedQuantity)
             {
-                AveragePrice = last.AveragePrice, ExchangeOrderId = last.ExchangeOrderId, SubmittedAt = last.At, Sent = true,
+                AveragePrice = last.AveragePrice, ExchangeOrderId = last.ExchangeOrderId, SubmittedAt = last.At, Sent = last.Status != OrderStatus.Initialized,
             };
             foreach (var fill in await store.FillsAsync(stored.Order.ClientOrderId, cancellationToken)) order.Trades.Add(fill.TradeId);
-            if (live.TryAdd(stored.Order.ClientOrderId, order)) resumed++;
+            if (!live.TryAdd(stored.Order.ClientOrderId, order)) continue;
+            if (last.Status == OrderStatus.Initialized)
+                await ChangeAsync(order, OrderStatus.Rejected, ExecutionReasons.Abandoned, "the previous run stopped before sending it; it never left", cancellationToken);
+            else resumed++;
         }
         return resumed;
+    }
+
+    /// <summary>
+    /// Settles what a previous run left SUBMITTED, before the startup reconciliation compares: each is queried up to
+    /// <paramref name="attempts"/> times; one the channel has is applied, one it still does not have is REJECTED with
+    /// EXE-ORDER-NOT-FOUND (the run that sent it is gone, so nothing else will). Never resent. Returns how many were settled.
+    /// </summary>
+    public async Task<int> SettleSubmittedAsync(int attempts, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var order in live.Values.Where(o => o.Status == OrderStatus.Submitted).ToList())
+        {
+            using var held = await locks.AcquireAsync(order.Instrument, cancellationToken);
+            for (var attempt = 1; attempt <= attempts && order.Status == OrderStatus.Submitted; attempt++)
+            {
+                ChannelOrder? found;
+                try { found = await channel.QueryAsync(order.Instrument, order.Record.ClientOrderId, cancellationToken); }
+                catch (ChannelUnavailableException) { found = null; if (attempt == attempts) break; await Task.Delay(delay, cancellationToken); continue; }
+                if (found is not null) { await ApplyAsync(order, found, "startup query", cancellationToken); break; }
+                if (attempt == attempts)
+                    await ChangeAsync(order, OrderStatus.Rejected, ExecutionReasons.NotFound,
+                        $"{channel.Name} has no order {order.Record.ClientOrderId} after {attempts} queries at startup", cancellationToken);
+                else await Task.Delay(delay, cancellationToken);
+            }
+            if (order.Status != OrderStatus.Submitted) settled++;
+        }
+        return settled;
+    }
+
+    private async Task RebuildPositionsAsync(Dictionary<string, StoredOrder> orders, CancellationToken cancellationToken)
+    {
+        var fills = (await store.FillsSinceAsync(DateTimeOffset.MinValue, cancellationToken))
+            .OrderBy(f => f.At).ThenBy(f => f.InstrumentKey, StringComparer.Ordinal).ThenBy(f => f.TradeId.Length).ThenBy(f => f.TradeId, StringComparer.Ordinal);
+        foreach (var fill in fills)
+        {
+            if (universe.Find(fill.InstrumentKey) is not { } instrument || !orders.TryGetValue(fill.ClientOrderId, out var stored)) continue;
+            var r = stored.Order;
+            var wasFlat = positions.OpenQuantity(instrument) == 0;
+            try
+            {
+                positions.Apply(instrument, fill.Side, fill.Quantity, fill.Price, IsQuoteAsset(instrument, fill.FeeAsset) ? fill.Fee : 0m, fill.TradeId, fill.At);
+                if (wasFlat && !r.ReduceOnly) positions.Protect(instrument, r.StopLoss, r.TakeProfit);
+            }
+            catch (PositionException)
+            {
+                // Refused when it was first recorded too (an EXE-POSITION event says so): the position was left as it was then.
+            }
+        }
     }
 
     private async Task<RouteResult?> RecordedAsync(string clientOrderId, OrderIntent intent, CancellationToken cancellationToken)
@@ -297,6 +358,13 @@ public sealed class OrderRouter
         if (++order.QueriesNotFound >= options.MaxInFlightQueries)
             await ChangeAsync(order, OrderStatus.Rejected, ExecutionReasons.NotFound, $"{channel.Name} has no order {order.Record.ClientOrderId} after {order.QueriesNotFound} queries", cancellationToken);
     }
+
+    /// <summary>The orders followed on <paramref name="instrument"/>; call under its lock for a view that holds still.</summary>
+    internal IReadOnlyList<LiveOrder> LiveOn(Instrument instrument) => [.. live.Values.Where(o => ReferenceEquals(o.Instrument, instrument))];
+
+    /// <summary>Applies what the channel says of an order followed on an instrument whose lock the caller holds (reconciliation's repair).</summary>
+    internal Task ApplyHeldAsync(LiveOrder order, ChannelOrder observed, CancellationToken cancellationToken) =>
+        live.ContainsKey(order.Record.ClientOrderId) ? ApplyAsync(order, observed, "reconciliation", cancellationToken) : Task.CompletedTask;
 
     /// <summary>Takes what the channel says about the order: new fills first (each once, by trade id), then the status.</summary>
     private async Task ApplyAsync(LiveOrder order, ChannelOrder observed, string source, CancellationToken cancellationToken)

@@ -28,8 +28,8 @@ public sealed record ReconciliationReport(
 
 /// <summary>
 /// Reconciliation (seed 002 S5): the exchange's open orders, fills and positions against Tollgate's, per instrument
-/// of the universe. First every order Tollgate holds open is asked of the exchange and what it says is applied
-/// through the router (the only repair: it is the exchange's truth about our own order). Then the sets are
+/// of the universe, each under the instrument's lock. First every order Tollgate holds open is asked of the exchange
+/// and what it says is applied through the router (the only repair: it is the exchange's truth about our own order). Then the sets are
 /// compared: open client order ids and fill trade ids by Jaccard agreement, futures positions by signed quantity,
 /// spot holdings as "Tollgate's holding is not more than the account's balance". Agreement below the threshold or a
 /// position difference fails it: the caller raises EXE-RECON-FAIL (P0), which engages the kill switch.
@@ -41,88 +41,71 @@ public sealed class Reconciler(OrderRouter router, InstrumentTable universe, Tim
         var channel = router.Channel;
         var store = router.Store;
         var now = time.GetUtcNow();
-        var differences = new List<ReconciliationDifference>();
-        var repaired = 0;
-
-        foreach (var clientOrderId in router.OpenClientOrderIds)
-        {
-            var stored = await store.GetOrderAsync(clientOrderId, cancellationToken);
-            if (stored is null || universe.Find(stored.Order.InstrumentKey) is not { } instrument) continue;
-            var found = await channel.QueryAsync(instrument, clientOrderId, cancellationToken);
-            if (found is null) continue;
-            var before = stored.Status;
-            await router.ObserveAsync(found, cancellationToken);
-            if (found.Status != before) repaired++;
-        }
-
-        var localOpen = new Dictionary<string, StoredOrder>(StringComparer.Ordinal);
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var stored in store.OrdersAsync(cancellationToken))
-        {
-            known.Add(stored.Order.ClientOrderId);
-            if (!stored.Status.IsTerminal() && stored.Status != OrderStatus.Initialized) localOpen[stored.Order.ClientOrderId] = stored;
-        }
-        var exchangeOpen = new Dictionary<string, ChannelOrder>(StringComparer.Ordinal);
-        var traded = universe.All;
-        foreach (var instrument in traded)
-            foreach (var order in await channel.OpenOrdersAsync(instrument, cancellationToken))
-                exchangeOpen[order.ClientOrderId] = order;
-
-        foreach (var (coid, order) in exchangeOpen)
-            if (!localOpen.ContainsKey(coid))
-                differences.Add(new("ORPHAN_EXCHANGE", order.Instrument.Key, coid, known.Contains(coid) ? "ended here, open on the exchange" : "not placed by Tollgate's router"));
-        foreach (var (coid, stored) in localOpen)
-            if (!exchangeOpen.ContainsKey(coid))
-                differences.Add(new("ORPHAN_LOCAL", stored.Order.InstrumentKey, coid, $"{stored.Status.Code()} here, not open on the exchange"));
-        var ordersAgreement = Jaccard(localOpen.Keys, exchangeOpen.Keys);
-
         var since = now - options.Lookback;
-        var localFills = (await store.FillsSinceAsync(since, cancellationToken)).Select(f => $"{f.InstrumentKey}#{f.TradeId}").ToHashSet(StringComparer.Ordinal);
+        var differences = new List<ReconciliationDifference>();
+        var localOpen = new HashSet<string>(StringComparer.Ordinal);
+        var exchangeOpen = new HashSet<string>(StringComparer.Ordinal);
+        var localFills = new HashSet<string>(StringComparer.Ordinal);
         var exchangeFills = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var instrument in traded)
-            foreach (var fill in await channel.FillsAsync(instrument, since, cancellationToken))
-                exchangeFills.Add($"{instrument.Key}#{fill.TradeId}");
-        foreach (var f in exchangeFills.Except(localFills)) differences.Add(new("FILL_MISSING_LOCAL", f[..f.IndexOf('#')], f[(f.IndexOf('#') + 1)..], "executed on the exchange, not recorded here"));
-        foreach (var f in localFills.Except(exchangeFills)) differences.Add(new("FILL_MISSING_EXCHANGE", f[..f.IndexOf('#')], f[(f.IndexOf('#') + 1)..], "recorded here, unknown to the exchange"));
+        int repaired = 0, compared = 0;
+
+        // One instrument at a time, under its lock: no routing step, channel report or in-flight check changes what
+        // is being compared, so a difference is one the two sides really have, not one caught half-way.
+        foreach (var instrument in universe.All)
+        {
+            using var held = await router.Locks.AcquireAsync(instrument, cancellationToken);
+            foreach (var order in router.LiveOn(instrument))
+            {
+                if (order.Status == OrderStatus.Initialized) continue;
+                if (await channel.QueryAsync(instrument, order.Record.ClientOrderId, cancellationToken) is not { } found) continue;
+                var before = order.Status;
+                await router.ApplyHeldAsync(order, found, cancellationToken);
+                if (order.Status != before) repaired++;
+            }
+
+            var local = router.LiveOn(instrument).Where(o => o.Status != OrderStatus.Initialized).Select(o => o.Record.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+            var open = (await channel.OpenOrdersAsync(instrument, cancellationToken)).ToDictionary(o => o.ClientOrderId, StringComparer.Ordinal);
+            foreach (var (coid, _) in open.Where(o => !local.Contains(o.Key)))
+                differences.Add(new("ORPHAN_EXCHANGE", instrument.Key, coid,
+                    await store.GetOrderAsync(coid, cancellationToken) is null ? "not placed by Tollgate's router" : "ended here, open on the exchange"));
+            foreach (var coid in local.Where(c => !open.ContainsKey(c)))
+                differences.Add(new("ORPHAN_LOCAL", instrument.Key, coid, "open here, not open on the exchange"));
+            localOpen.UnionWith(local.Select(c => $"{instrument.Key}#{c}"));
+            exchangeOpen.UnionWith(open.Keys.Select(c => $"{instrument.Key}#{c}"));
+
+            var ours = (await store.FillsSinceAsync(since, cancellationToken)).Where(f => f.InstrumentKey == instrument.Key).Select(f => f.TradeId).ToHashSet(StringComparer.Ordinal);
+            var theirs = (await channel.FillsAsync(instrument, since, cancellationToken)).Select(f => f.TradeId).ToHashSet(StringComparer.Ordinal);
+            foreach (var trade in theirs.Except(ours)) differences.Add(new("FILL_MISSING_LOCAL", instrument.Key, trade, "executed on the exchange, not recorded here"));
+            foreach (var trade in ours.Except(theirs)) differences.Add(new("FILL_MISSING_EXCHANGE", instrument.Key, trade, "recorded here, unknown to the exchange"));
+            localFills.UnionWith(ours.Select(t => $"{instrument.Key}#{t}"));
+            exchangeFills.UnionWith(theirs.Select(t => $"{instrument.Key}#{t}"));
+
+            if (await ComparePositionAsync(instrument, cancellationToken) is { } difference) differences.Add(difference);
+            compared++;
+        }
+
+        var ordersAgreement = Jaccard(localOpen, exchangeOpen);
         var fillsAgreement = Jaccard(localFills, exchangeFills);
-
-        var compared = await ComparePositionsAsync(traded, differences, cancellationToken);
-
         var failed = ordersAgreement < options.MinAgreement || fillsAgreement < options.MinAgreement || differences.Any(d => d.Kind == "POSITION");
         router.Metrics.ReconciliationMismatch(router.Environment, "", differences.Count);
         return new ReconciliationReport(id, now, ordersAgreement, fillsAgreement, exchangeOpen.Count, localOpen.Count, exchangeFills.Count, localFills.Count,
             compared, repaired, differences, failed);
     }
 
-    private async Task<int> ComparePositionsAsync(IReadOnlyList<Instrument> traded, List<ReconciliationDifference> differences, CancellationToken cancellationToken)
+    /// <summary>Futures: the signed position. Spot: what Tollgate holds is not more than the account's balance (the account may hold more).</summary>
+    private async Task<ReconciliationDifference?> ComparePositionAsync(Instrument instrument, CancellationToken cancellationToken)
     {
-        var compared = 0;
-        var positions = router.Positions;
-        if (traded.Any(i => i.Market == MarketKind.Futures))
+        var local = router.Positions.OpenQuantity(instrument);
+        var holdings = await router.Channel.HoldingsAsync(instrument.Market, cancellationToken);
+        if (instrument.Market == MarketKind.Futures)
         {
-            var holdings = await router.Channel.HoldingsAsync(MarketKind.Futures, cancellationToken);
-            foreach (var instrument in traded.Where(i => i.Market == MarketKind.Futures))
-            {
-                var exchange = holdings.Where(h => h.Instrument is { } i && ReferenceEquals(i, instrument) || h.Asset == instrument.Symbol).Sum(h => h.Quantity);
-                var local = positions.OpenQuantity(instrument);
-                compared++;
-                if (exchange != local) differences.Add(new("POSITION", instrument.Key, instrument.Symbol, $"exchange {Text(exchange)}, Tollgate {Text(local)}"));
-            }
+            var exchange = holdings.Where(h => h.Instrument is { } i && ReferenceEquals(i, instrument) || h.Instrument is not null && h.Asset == instrument.Symbol).Sum(h => h.Quantity);
+            return exchange == local ? null : new("POSITION", instrument.Key, instrument.Symbol, $"exchange {Text(exchange)}, Tollgate {Text(local)}");
         }
-        if (traded.Any(i => i.Market == MarketKind.Spot))
-        {
-            var balances = await router.Channel.HoldingsAsync(MarketKind.Spot, cancellationToken);
-            foreach (var instrument in traded.Where(i => i.Market == MarketKind.Spot))
-            {
-                var local = positions.OpenQuantity(instrument);
-                if (local == 0) continue;
-                var asset = AssetPair.Of(instrument.Symbol).Base;
-                var exchange = balances.Where(b => b.Instrument is null && b.Asset == asset).Sum(b => b.Quantity);
-                compared++;
-                if (local > exchange) differences.Add(new("POSITION", instrument.Key, asset, $"Tollgate holds {Text(local)} {asset}, the account {Text(exchange)}"));
-            }
-        }
-        return compared;
+        if (local == 0) return null;
+        var asset = AssetPair.Of(instrument.Symbol).Base;
+        var balance = holdings.Where(b => b.Instrument is null && b.Asset == asset).Sum(b => b.Quantity);
+        return local <= balance ? null : new("POSITION", instrument.Key, asset, $"Tollgate holds {Text(local)} {asset}, the account {Text(balance)}");
     }
 
     /// <summary>|A ∩ B| / |A ∪ B|; two empty sets agree completely.</summary>

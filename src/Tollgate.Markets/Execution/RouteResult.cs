@@ -30,6 +30,8 @@ public static class ExecutionReasons
     public const string AuditUnavailable = "EXE-AUDIT-UNAVAILABLE";
     /// <summary>An order whose outcome was unknown was queried until the channel said, every time, that it does not have it: it was never placed.</summary>
     public const string NotFound = "EXE-ORDER-NOT-FOUND";
+    /// <summary>A previous run recorded the order but stopped before sending it (no SUBMITTED): it never left, and is not sent late.</summary>
+    public const string Abandoned = "EXE-ORDER-ABANDONED";
     /// <summary>An order stuck in SUBMITTED could not be queried after every retry: its status is unknown, reconciliation must settle it.</summary>
     public const string InFlightStuck = "EXE-INFLIGHT-STUCK";
     /// <summary>The channel reported a change the order state machine does not allow; recorded, not applied.</summary>

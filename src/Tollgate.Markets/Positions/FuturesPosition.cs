@@ -86,17 +86,6 @@ public sealed class FuturesPosition
         closeRetries++;
     }
 
-    /// <summary>Puts back a position recorded in a snapshot (a host restart), as its next fill will find it.</summary>
-    public void Restore(decimal quantity, decimal entryPrice, decimal realizedPnl, int generation)
-    {
-        Quantity = quantity;
-        EntryPrice = quantity == 0 ? 0 : entryPrice;
-        RealizedPnl = realizedPnl;
-        Generation = generation;
-        ClosePending = null;
-        protectedStop = protectedTarget = null;
-    }
-
     /// <summary>A close intent when <paramref name="mark"/> is through the stop-loss or take-profit and no close is pending; else null.</summary>
     public OrderIntent? OnMark(decimal mark, string configRev, DateTimeOffset at)
     {

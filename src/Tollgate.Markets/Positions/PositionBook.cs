@@ -113,20 +113,10 @@ public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFra
         }
     }
 
-    /// <summary>Puts back positions recorded before a restart.</summary>
-    public void Restore(IEnumerable<PositionSnapshot> snapshots, InstrumentTable universe)
+    /// <summary>Whether nothing has been applied yet (a restart rebuilds a fresh book from the recorded fills).</summary>
+    public bool IsEmpty
     {
-        lock (gate)
-            foreach (var s in snapshots)
-            {
-                if (universe.Find(s.InstrumentKey) is not { } instrument) continue;
-                var entry = EntryOf(instrument);
-                entry.Sequence = s.Sequence;
-                entry.FeesPaid = s.FeesPaid;
-                entry.Mark = s.Mark;
-                if (entry.Futures is { } f) f.Restore(s.Quantity, s.AveragePrice, s.RealizedPnl, s.Generation);
-                else { entry.Spot!.Restore(s.Quantity, s.CostBasis, s.RealizedPnl, s.FeesPaid); entry.SpotGeneration = s.Generation; }
-            }
+        get { lock (gate) return entries.Count == 0; }
     }
 
     /// <summary>The latest state of every position, marked at the last price seen, in instrument order.</summary>

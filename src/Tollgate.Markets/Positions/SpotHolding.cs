@@ -46,16 +46,6 @@ public sealed class SpotHolding(Instrument instrument)
         return realized;
     }
 
-    /// <summary>Puts back a holding recorded in a snapshot (a host restart).</summary>
-    public void Restore(decimal quantity, decimal costBasis, decimal realizedPnl, decimal feesPaid)
-    {
-        if (quantity < 0 || costBasis < 0) throw new PositionException("POS-RESTORE", $"{Instrument.Key}: a holding cannot be {quantity} at cost {costBasis}");
-        Quantity = quantity;
-        CostBasis = quantity == 0 ? 0 : costBasis;
-        RealizedPnl = realizedPnl;
-        FeesPaid = feesPaid;
-    }
-
     private static void Check(decimal quantity, decimal price, decimal fee)
     {
         if (quantity <= 0 || price <= 0 || fee < 0) throw new PositionException("POS-FILL", $"a fill needs a positive quantity and price and a fee not below 0 (got {quantity} @ {price}, fee {fee})");

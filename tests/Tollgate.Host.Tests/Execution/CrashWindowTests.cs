@@ -23,12 +23,7 @@ public sealed class CrashWindowTests(AzuriteFixture azurite, ITestOutputHelper o
 {
     private const string Rev = "rules-crashwindow0001";
 
-    [Fact(Skip = "BUG: a Paper host killed after an order's SUBMITTED event and before the venue's answer was recorded restarts into EXE-RECON-FAIL. " +
-                 "src/Tollgate.Markets/Paper/PaperRestore.cs Reached (line 110) rightly leaves such an order out of the rebuilt venue (its memory died with the process), " +
-                 "but src/Tollgate.Host/Execution/ExecutionPlane.cs OpenAsync runs the startup reconciliation (ReconcileWithAsync(router, \"startup\", ...)) before the in-flight check could end it, and " +
-                 "src/Tollgate.Markets/Execution/Reconciler.cs RunAsync skips it when the query finds nothing (line 52) and then counts it as local open (line 63): " +
-                 "ORPHAN_LOCAL, orders agreement 0, FAIL, and the Paper kill switch engaged by tollgate:reconciliation. The restore's 'never reached' orders should be " +
-                 "settled (REJECTED EXE-ORDER-NOT-FOUND) before the startup comparison, not reported as a difference the restore itself made.")]
+    [Fact]
     public async Task Killed_after_SUBMITTED_before_the_Paper_venue_answered_the_restart_reconciles_PASS_and_ends_the_order_not_found()
     {
         var (hub, store) = await StoreAsync();
@@ -51,11 +46,7 @@ public sealed class CrashWindowTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.False((await (await http.GetAsync("/api/kill-switch/Paper")).ReadOkAsync("kill switch")).GetProperty("engaged").GetBoolean());
     }
 
-    [Fact(Skip = "BUG: src/Tollgate.Markets/Execution/OrderRouter.cs ResumeAsync (line 212) re-follows an INITIALIZED order (recorded, never sent: SUBMITTED is written " +
-                 "before the call) as live, and nothing ever moves it: CheckInFlightAsync (line 184) only queries SUBMITTED, the reconciler ignores INITIALIZED, and a " +
-                 "redelivery of its intent is answered from the live order as an idempotency hit. A host killed between the order record and SUBMITTED (the pre-execution " +
-                 "ledger write is in between) leaves an order that is in openOrders for ever and an intent that is neither sent nor refused. Resume should end such an " +
-                 "order (REJECTED, nothing was sent) or route it on.")]
+    [Fact]
     public async Task Killed_after_the_order_record_before_SUBMITTED_the_restart_ends_the_unsent_order()
     {
         var (hub, store) = await StoreAsync();
@@ -82,12 +73,7 @@ public sealed class CrashWindowTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.Equal(0, settled.GetProperty("openOrders").GetArrayLength());
     }
 
-    [Fact(Skip = "BUG: a fill recorded without its position snapshot (a kill between TryAddFillAsync and TryAddPositionAsync in " +
-                 "src/Tollgate.Markets/Execution/OrderRouter.cs RecordFillAsync, line 326) is never counted in the position after a restart: positions come back from " +
-                 "the latest snapshots only (ExecutionPlane.OpenAsync: positions.Restore(await store.LatestPositionsAsync(...))), ResumeAsync puts the fill's trade id in the order's trades (line 223), so the reconciler's " +
-                 "repair skips it (line 307) and RecordFillAsync's 'recorded by an earlier run: its position change is in the snapshots' does not hold. The rebuilt Paper " +
-                 "venue does apply it: startup reconciliation EXE-RECON-FAIL POSITION 'exchange -0.002, Tollgate 0', the kill switch engages, and the reported position " +
-                 "is not what the recorded fills add up to. Fills after the latest snapshot's cause should be applied again on restart.")]
+    [Fact]
     public async Task Killed_after_a_fill_was_recorded_before_its_position_snapshot_the_restart_counts_the_fill_in_the_position()
     {
         var (hub, store) = await StoreAsync();

@@ -32,11 +32,7 @@ public sealed class RestartTests(AzuriteFixture azurite, ITestOutputHelper outpu
         => KillAndRestartAsync(midRouting: false);
 
     /// <summary>Killed the moment the store shows an order mid-routing (INITIALIZED or SUBMITTED): the crash windows of <see cref="CrashWindowTests"/>, by a real SIGKILL.</summary>
-    [Fact(Skip = "BUG: a real SIGKILL while the strategy routes lands in the crash windows that CrashWindowTests pins exactly (each Skip'd there with its cause). " +
-                 "Aimed at an order mid-routing (the store shows it INITIALIZED or SUBMITTED), 2 of 3 runs failed: a startup EXE-RECON-FAIL (ORPHAN_LOCAL for the order " +
-                 "left SUBMITTED, orders agreement 0.666667, Paper kill switch engaged), and a PASS reconciliation whose SPOT:BTCUSDT position (0.0082) is not what its " +
-                 "recorded fills add up to (0.0084: a fill recorded without its position snapshot; the spot check 'not more than the balance' does not see it). " +
-                 "Unaimed (kill at any moment) 2 of 3 runs failed too: an INITIALIZED order open for ever, or ORPHAN_LOCAL (orders agreement 0.75).")]
+    [Fact]
     public Task After_a_SIGKILL_with_an_order_mid_routing_a_new_host_reconciles_PASS_settles_it_and_trades_on()
         => KillAndRestartAsync(midRouting: true);
 

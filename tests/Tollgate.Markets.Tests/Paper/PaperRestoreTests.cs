@@ -153,8 +153,7 @@ public sealed class PaperRestoreTests
 
         async Task<ReconciliationReport> Reconcile(PaperChannel channel)
         {
-            var positions = new PositionBook(0.02m, 0.04m);
-            positions.Restore(await venue.Store.LatestPositionsAsync(None), venue.Universe);
+            var positions = new PositionBook(0.02m, 0.04m); // resuming rebuilds it from the recorded fills
             var router = venue.NewRouter(channel, positions);
             Assert.Equal(4, await router.ResumeAsync(None));
             return await new Reconciler(router, venue.Universe, venue.Clock, new ReconciliationOptions()).RunAsync("startup", None);

@@ -21,6 +21,7 @@ public static partial class RouteSamples
         ["eventName"] = "e",
         ["market"] = "SPOT",
         ["symbol"] = "BTCUSDT",
+        ["intentId"] = "intent-1",
     };
 
     /// <summary><c>/api/</c> + the route with every <c>{parameter}</c> (constraints and all) replaced.</summary>

@@ -41,6 +41,11 @@ internal static class LedgerTestKit
         "kill_switch" => new JsonObject { ["state"] = "ENGAGED", ["scope"] = "ALL", ["reason"] = "drill", ["reason_codes"] = new JsonArray("RISK_LIMIT") },
         "access_denied" => new JsonObject { ["action"] = "SwitchVersionMap", ["route"] = "POST /api/x", ["reason_code"] = "AUTH_ROLE_DENIED", ["status"] = "403" },
         "order_path" => new JsonObject { ["phase"] = "PRE", ["intent_id"] = "oi-1", ["step"] = "risk-check" },
+        "reconciliation" => new JsonObject
+        {
+            ["reconciliation_id"] = "recon-1", ["result"] = "FAIL", ["reason_codes"] = new JsonArray("EXE-RECON-FAIL"),
+            ["agreement"] = new JsonObject { ["orders"] = "0.9", ["fills"] = "1" }, ["differences"] = new JsonArray("ORPHAN_EXCHANGE SPOT:BTCUSDT tg-1: not placed by Tollgate's router"),
+        },
         "incident" => new JsonObject { ["incident_id"] = "inc-1", ["class"] = "INC-EXE", ["severity"] = "P1", ["summary"] = "fill mismatch" },
         "checklist_result" => new JsonObject { ["checklist"] = "PRE_SESSION", ["item_id"] = "pre-3", ["result"] = "PASS", ["reason_codes"] = new JsonArray() },
         "evidence" => new JsonObject { ["check"] = "latency", ["passed"] = true, ["reason_codes"] = new JsonArray(), ["facts"] = new JsonObject { ["p99_ms"] = 4.5 } },

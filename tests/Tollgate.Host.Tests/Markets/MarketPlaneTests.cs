@@ -96,7 +96,10 @@ public sealed class MarketPlaneTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http(null).GetAsync("/api/market")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http(null).GetAsync("/api/metrics")).StatusCode);
 
-        var metrics = await (await http.GetAsync("/api/metrics")).Content.ReadAsStringAsync();
+        // A histogram shows once an event has been measured since the exporter began listening: poll, never a single look.
+        var metrics = "";
+        for (var until = DateTime.UtcNow + MarketHost.Deadline; DateTime.UtcNow < until && !metrics.Contains("tollgate_market_ingest_latency_milliseconds_bucket"); await Task.Delay(200))
+            metrics = await (await http.GetAsync("/api/metrics")).Content.ReadAsStringAsync();
         Assert.Contains("tollgate_market_frames_total", metrics);
         Assert.Contains("tollgate_market_ingest_latency_milliseconds_bucket", metrics);
         // Refusals changed nothing: the plane kept ingesting, and its book is still the exchange's.

@@ -6,6 +6,7 @@
 #   ./scripts/bench.sh ledger --repeat 3                                        (benchmarks/Tollgate.Ledger.Benchmarks)
 #   ./scripts/bench.sh governance --rate 200 --seconds 10                       (benchmarks/Tollgate.Governance.Benchmarks)
 #   ./scripts/bench.sh market --rounds 5                                        (benchmarks/Tollgate.Markets.Benchmarks; no Azurite)
+#   ./scripts/bench.sh orders --rounds 5                                        (benchmarks/Tollgate.Markets.Benchmarks orders: order routing, Paper on Azurite)
 # The Markdown report goes to stdout, progress to stderr; exits with the benchmark's code.
 set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +16,7 @@ case "${1:-}" in
   engine) shift ;;
   ledger) project=benchmarks/Tollgate.Ledger.Benchmarks; shift ;;
   governance) project=benchmarks/Tollgate.Governance.Benchmarks; shift ;;
+  orders) project=benchmarks/Tollgate.Markets.Benchmarks ;; # "orders" stays the first argument: the program's mode
   market)
     # In-process and storage-free: no Azurite. One thread; the Markdown report goes to stdout.
     shift

@@ -13,6 +13,9 @@ using Tollgate.Markets.Ingest;
 using Tollgate.Markets.Instruments;
 using Tollgate.Markets.Quality;
 
+// `orders` as the first argument: the order-routing figures of issue 6 (OrderBenchmark.cs); anything else: market ingest.
+if (args.Length > 0 && args[0] == "orders") return await OrderBenchmark.RunAsync(args[1..]);
+
 // Market ingest figures (docs/BENCHMARKS.md, issue 5): recorded frames through MarketIngestHandler (parse, normalize,
 // book update, features) on one thread, against Utf8JsonReader scanning the same bytes and against the decoder
 // alone. Rounds are interleaved (scan, decode, ingest on the same slice of frames, then the next slice), so every

@@ -12,9 +12,11 @@ public sealed record OrderRequest(
     string IntentId, string ClientOrderId, Instrument Instrument, OrderSide Side, OrderType Type, decimal Quantity,
     decimal? LimitPrice, bool ReduceOnly, string ConfigRev)
 {
-    public static OrderRequest For(OrderIntent intent, decimal quantity) => new(
-        intent.IntentId, Orders.ClientOrderId.For(intent.IntentId), intent.Instrument, intent.Side, intent.Type, quantity,
-        intent.LimitPrice, intent.ReduceOnly, intent.ConfigRev);
+    public static OrderRequest For(OrderIntent intent, decimal quantity) => For(intent, Orders.ClientOrderId.For(intent.IntentId), quantity);
+
+    /// <summary>With the client order id already derived (a SHA-256 the router need not compute twice).</summary>
+    public static OrderRequest For(OrderIntent intent, string clientOrderId, decimal quantity) => new(
+        intent.IntentId, clientOrderId, intent.Instrument, intent.Side, intent.Type, quantity, intent.LimitPrice, intent.ReduceOnly, intent.ConfigRev);
 }
 
 /// <summary>One execution of an order, as the channel reports it. <see cref="TradeId"/> is unique per instrument on the channel.</summary>

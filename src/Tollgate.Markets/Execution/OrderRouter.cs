@@ -45,7 +45,10 @@ public sealed class OrderRouter
     private readonly RouterOptions options;
     private readonly PositionLocks locks = new();
     private readonly ConcurrentDictionary<string, LiveOrder> live = new(StringComparer.Ordinal);
+    /// <summary>Orders seen ending, the latest <see cref="EndedKept"/>: a redelivery soon after is answered from memory; later ones from the store.</summary>
     private readonly ConcurrentDictionary<string, RouteResult> ended = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> endedOrder = new();
+    private const int EndedKept = 50_000;
 
     public OrderRouter(InstrumentTable universe, IExecutionStore store, IOrderChannel channel, IStopSignal stop, PreTradeRisk risk, IBookView books,
         IHealthView health, PositionBook positions, IExecutionJournal journal, IOrderResultSink results, ExecutionMetrics metrics, TimeProvider time, RouterOptions options)
@@ -94,7 +97,8 @@ public sealed class OrderRouter
         if (await RecordedAsync(clientOrderId, intent, cancellationToken) is { } recorded) return recorded;
 
         using var held = await locks.AcquireAsync(intent.Instrument, cancellationToken);
-        if (await RecordedAsync(clientOrderId, intent, cancellationToken) is { } raced) return raced;
+        // A delivery that raced this one in this process is in memory by now; one on another host loses at the insert.
+        if (RecordedHere(clientOrderId, intent) is { } raced) return raced;
         metrics.Intent(Environment, intent.ConfigRev);
 
         var trail = new List<string>(6) { "idempotency:new" };
@@ -118,8 +122,8 @@ public sealed class OrderRouter
         trail.Add(verdict.Passed ? $"risk:PASS qty={Text(verdict.Quantity)} health={level}" : $"risk:{verdict.Refusal.Code()}");
         if (!verdict.Passed) return await RefuseAsync(intent, clientOrderId, intent.Quantity, verdict.Refusal.Code(), trail, verdict.Detail, now, started, cancellationToken);
 
-        var request = OrderRequest.For(intent, verdict.Quantity);
-        var record = RecordOf(intent, clientOrderId, verdict.Quantity, now) with { MidAtSend = top?.Mid, BookTop3 = TopText(top) };
+        var request = OrderRequest.For(intent, clientOrderId, verdict.Quantity);
+        var record = RecordOf(intent, clientOrderId, verdict.Quantity, now, top?.Mid, TopText(top));
         trail.Add("send");
         if (!await store.TryAddOrderAsync(record, Event(clientOrderId, 0, OrderStatus.Initialized, now, null, string.Join("; ", trail), 0, null, null), cancellationToken))
             return await ReplayAsync(clientOrderId, intent, cancellationToken);
@@ -289,16 +293,23 @@ public sealed class OrderRouter
 
     private async Task<RouteResult?> RecordedAsync(string clientOrderId, OrderIntent intent, CancellationToken cancellationToken)
     {
-        if (live.TryGetValue(clientOrderId, out var order)) return Hit(Result(order, replayed: true));
-        if (ended.TryGetValue(clientOrderId, out var result)) return Hit(result with { Replayed = true });
-        if (await store.GetOrderAsync(clientOrderId, cancellationToken) is { } stored) return Hit(RouteResult.From(stored, replayed: true));
+        if (RecordedHere(clientOrderId, intent) is { } here) return here;
+        if (await store.GetOrderAsync(clientOrderId, cancellationToken) is { } stored) return Hit(intent, RouteResult.From(stored, replayed: true));
         return null;
+    }
 
-        RouteResult Hit(RouteResult r)
-        {
-            metrics.IdempotencyHit(Environment, intent.ConfigRev ?? "");
-            return r;
-        }
+    /// <summary>The answer this process holds for the client order id: an order it follows, or one it saw end recently.</summary>
+    private RouteResult? RecordedHere(string clientOrderId, OrderIntent intent)
+    {
+        if (live.TryGetValue(clientOrderId, out var order)) return Hit(intent, Result(order, replayed: true));
+        if (ended.TryGetValue(clientOrderId, out var result)) return Hit(intent, result with { Replayed = true });
+        return null;
+    }
+
+    private RouteResult Hit(OrderIntent intent, RouteResult result)
+    {
+        metrics.IdempotencyHit(Environment, intent.ConfigRev ?? "");
+        return result;
     }
 
     private async Task<RouteResult> ReplayAsync(string clientOrderId, OrderIntent intent, CancellationToken cancellationToken)
@@ -454,7 +465,8 @@ public sealed class OrderRouter
         if (status.IsTerminal())
         {
             live.TryRemove(order.Record.ClientOrderId, out _);
-            ended[order.Record.ClientOrderId] = result;
+            if (ended.TryAdd(order.Record.ClientOrderId, result)) endedOrder.Enqueue(order.Record.ClientOrderId);
+            while (endedOrder.Count > EndedKept && endedOrder.TryDequeue(out var oldest)) ended.TryRemove(oldest, out _);
             if (order.Sent) metrics.Ended(Environment, order.Record.ConfigRev, order.Record.Quantity, order.Executed);
             if (order.Record.ReduceOnly && status != OrderStatus.Filled) positions.CloseFailed(order.Instrument);
             await TryLogAsync(order, ExecutionPhase.Post, status.Code(), new Dictionary<string, string>
@@ -492,9 +504,9 @@ public sealed class OrderRouter
         catch (ExecutionJournalException) { }
     }
 
-    private OrderRecord RecordOf(OrderIntent intent, string clientOrderId, decimal quantity, DateTimeOffset now) => new(
+    private OrderRecord RecordOf(OrderIntent intent, string clientOrderId, decimal quantity, DateTimeOffset now, decimal? midAtSend = null, string bookTop3 = "") => new(
         intent.IntentId, clientOrderId, intent.Instrument.Key, intent.Side, intent.Type, quantity, intent.LimitPrice, intent.StopLoss, intent.TakeProfit,
-        intent.ReduceOnly, intent.ConfigRev ?? "", Environment, channel.Name, intent.DecidedAt, now);
+        intent.ReduceOnly, intent.ConfigRev ?? "", Environment, channel.Name, intent.DecidedAt, now, midAtSend, bookTop3);
 
     private static OrderEventRecord Event(string clientOrderId, int sequence, OrderStatus status, DateTimeOffset at, string? reason, string detail,
         decimal executed, decimal? average, string? exchangeOrderId) => new(clientOrderId, sequence, status, at, reason, detail, executed, average, exchangeOrderId);
@@ -517,8 +529,23 @@ public sealed class OrderRouter
     private static bool IsQuoteAsset(Instrument instrument, string asset) =>
         instrument.Market == MarketKind.Futures || asset == AssetPair.Of(instrument.Symbol).Quote;
 
-    private static string TopText(BookTop? top) => top is null ? "" : string.Join(" ",
-        top.Bids.Take(3).Select(l => $"b{Text(l.Price)}x{Text(l.Quantity)}").Concat(top.Asks.Take(3).Select(l => $"a{Text(l.Price)}x{Text(l.Quantity)}")));
+    /// <summary><c>b100.1x2 b100x5 … a100.2x1 …</c>: the top three levels each side, as fills record them (seed 002 A.3 book_top3).</summary>
+    private static string TopText(BookTop? top)
+    {
+        if (top is null) return "";
+        var text = new System.Text.StringBuilder(160);
+        void Side(char side, IReadOnlyList<Events.PriceLevel> levels)
+        {
+            for (var i = 0; i < Math.Min(3, levels.Count); i++)
+            {
+                if (text.Length > 0) text.Append(' ');
+                text.Append(side).Append(levels[i].Price.ToString(CultureInfo.InvariantCulture)).Append('x').Append(levels[i].Quantity.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        Side('b', top.Bids);
+        Side('a', top.Asks);
+        return text.ToString();
+    }
 
     private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -77,7 +77,8 @@ public sealed class RestartTests(AzuriteFixture azurite, ITestOutputHelper outpu
         var left = await OrdersAsync(store);
         output.WriteLine($"left by the killed host: {left.Count} orders, " +
                          string.Join(", ", left.GroupBy(o => o.Status.Code()).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}")));
-        Assert.Contains(left, o => o.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled);
+        // Killed while quiet, limit orders were resting; killed mid-routing, they may all have filled by then.
+        if (!midRouting) Assert.Contains(left, o => o.Status is OrderStatus.Accepted or OrderStatus.PartiallyFilled);
 
         // The second host on the same storage.
         await using var second = await HostProcess.StartAsync(environment);

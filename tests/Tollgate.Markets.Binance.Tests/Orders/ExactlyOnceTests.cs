@@ -170,3 +170,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
     private sealed class NoJournal : IExecutionJournal { public Task RecordAsync(ExecutionLog log, CancellationToken cancellationToken) => Task.CompletedTask; }
     private sealed class NoResults : IOrderResultSink { public Task PublishAsync(RouteResult result, CancellationToken cancellationToken) => Task.CompletedTask; }
 }
+
+/// <summary>The exactly-once run loads both cores for half a minute: alone, so it does not skew other tests' timings (a connector test compares server timestamps).</summary>
+[CollectionDefinition(nameof(ExactlyOnceTests), DisableParallelization = true)]
+public sealed class ExactlyOnceCollection;

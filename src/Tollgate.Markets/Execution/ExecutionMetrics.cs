@@ -21,8 +21,10 @@ public sealed record CohortMetrics(
 /// Execution counters per environment and config rev, kept two ways: as OpenTelemetry instruments (meter
 /// <see cref="MeterName"/>, exported at /api/metrics) and as in-process cohort figures the canary analysis and
 /// <c>GET /api/execution</c> read. Latency percentiles come from the last <see cref="Window"/> samples per cohort.
+/// Each event is also kept as a timestamped observation (<see cref="Observations"/>, metric names as the canary
+/// analysis names them), so a watch window's samples can be compared rev against rev.
 /// </summary>
-public sealed class ExecutionMetrics
+public sealed class ExecutionMetrics(TimeProvider? time = null)
 {
     public const string MeterName = "Tollgate.Execution";
     public const int Window = 4096;
@@ -32,10 +34,23 @@ public sealed class ExecutionMetrics
     private static readonly Counter<long> Mismatches = Meter.CreateCounter<long>("tollgate_execution_reconciliation_mismatches", description: "differences reconciliation found");
     private static readonly Histogram<double> ChannelLatency = Meter.CreateHistogram<double>("tollgate_execution_channel_latency", "ms", "place call, send to answer");
     private static readonly Histogram<double> RoutingLatency = Meter.CreateHistogram<double>("tollgate_execution_routing_latency", "ms", "intent in to result recorded");
+    private static readonly Counter<long> Intents = Meter.CreateCounter<long>("tollgate_execution_intents", description: "intents routed");
+    private static readonly Counter<long> ChannelCalls = Meter.CreateCounter<long>("tollgate_execution_channel_calls", description: "place calls by outcome: answered, or unknown (an error)");
+    private static readonly Counter<double> Slippage = Meter.CreateCounter<double>("tollgate_execution_slippage_bps_total", description: "sum of the fills' slippage against the mid at send, basis points (positive is a cost)");
+    private static readonly Counter<long> SlippageFills = Meter.CreateCounter<long>("tollgate_execution_slipped_fills", description: "fills with a slippage figure");
+    private static readonly Counter<double> SentQuantity = Meter.CreateCounter<double>("tollgate_execution_sent_quantity", description: "quantity of orders that ended after being sent");
+    private static readonly Counter<double> ExecutedQuantity = Meter.CreateCounter<double>("tollgate_execution_executed_quantity", description: "executed quantity of orders that ended after being sent");
 
     private readonly ConcurrentDictionary<(string, string), Cohort> cohorts = new();
 
-    public void Intent(string environment, string rev) => Interlocked.Increment(ref For(environment, rev).Intents);
+    /// <summary>The per-event samples of each cohort, by canary metric name.</summary>
+    public CohortObservations Observations { get; } = new(time ?? TimeProvider.System);
+
+    public void Intent(string environment, string rev)
+    {
+        Interlocked.Increment(ref For(environment, rev).Intents);
+        Intents.Add(1, Tag("environment", environment), Tag("config_rev", rev));
+    }
 
     public void Status(string environment, string rev, string status, string? reason)
     {
@@ -46,10 +61,11 @@ public sealed class ExecutionMetrics
             case "REJECTED":
                 Interlocked.Increment(ref cohort.Rejected);
                 cohort.RejectReasons.AddOrUpdate(reason ?? "?", 1, (_, n) => n + 1);
+                Observations.Add(environment, rev, "reject_rate", 1);
                 break;
-            case "CANCELED": Interlocked.Increment(ref cohort.Canceled); break;
-            case "FILLED": Interlocked.Increment(ref cohort.Filled); break;
-            case "EXPIRED": Interlocked.Increment(ref cohort.Expired); break;
+            case "CANCELED": Interlocked.Increment(ref cohort.Canceled); Observations.Add(environment, rev, "reject_rate", 0); break;
+            case "FILLED": Interlocked.Increment(ref cohort.Filled); Observations.Add(environment, rev, "reject_rate", 0); break;
+            case "EXPIRED": Interlocked.Increment(ref cohort.Expired); Observations.Add(environment, rev, "reject_rate", 0); break;
         }
         Orders.Add(1, Tag("environment", environment), Tag("config_rev", rev), Tag("status", status), Tag("reason", reason ?? ""));
     }
@@ -58,13 +74,21 @@ public sealed class ExecutionMetrics
     {
         var cohort = For(environment, rev);
         Interlocked.Increment(ref cohort.Fills);
-        if (slippageBps is { } s) lock (cohort) { cohort.SlippageSum += s; cohort.SlippageCount++; }
+        if (slippageBps is not { } s) return;
+        lock (cohort) { cohort.SlippageSum += s; cohort.SlippageCount++; }
+        Observations.Add(environment, rev, "slippage_bps", (double)s);
+        Slippage.Add((double)s, Tag("environment", environment), Tag("config_rev", rev));
+        SlippageFills.Add(1, Tag("environment", environment), Tag("config_rev", rev));
     }
 
     public void Ended(string environment, string rev, decimal sent, decimal executed)
     {
         var cohort = For(environment, rev);
         lock (cohort) { cohort.SentEnded += sent; cohort.ExecutedEnded += executed; }
+        if (sent <= 0) return;
+        Observations.Add(environment, rev, "fill_ratio", (double)(executed / sent));
+        SentQuantity.Add((double)sent, Tag("environment", environment), Tag("config_rev", rev));
+        ExecutedQuantity.Add((double)executed, Tag("environment", environment), Tag("config_rev", rev));
     }
 
     public void IdempotencyHit(string environment, string rev)
@@ -82,11 +106,18 @@ public sealed class ExecutionMetrics
         Mismatches.Add(count, Tag("environment", environment), Tag("config_rev", rev));
     }
 
-    public void ChannelCall(string environment, string rev, TimeSpan elapsed)
+    /// <param name="answered">False when the outcome is unknown (a timeout, a 5xx, a dropped connection): an error.</param>
+    public void ChannelCall(string environment, string rev, TimeSpan elapsed, bool answered)
     {
         For(environment, rev).Channel.Add(elapsed.TotalMilliseconds);
         ChannelLatency.Record(elapsed.TotalMilliseconds, Tag("environment", environment), Tag("config_rev", rev));
+        ChannelCalls.Add(1, Tag("environment", environment), Tag("config_rev", rev), Tag("outcome", answered ? "answered" : "unknown"));
+        Observations.Add(environment, rev, "channel_latency_ms", elapsed.TotalMilliseconds);
+        Observations.Add(environment, rev, "error_rate", answered ? 0 : 1);
     }
+
+    /// <summary>A position of this cohort closed (wholly or partly) with this realized PnL, in the quote asset.</summary>
+    public void Trade(string environment, string rev, decimal realizedPnl) => Observations.Add(environment, rev, "pnl_per_trade", (double)realizedPnl);
 
     public void Routed(string environment, string rev, TimeSpan elapsed)
     {

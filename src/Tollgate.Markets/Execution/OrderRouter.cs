@@ -164,7 +164,7 @@ public sealed class OrderRouter
         {
             outcome = ChannelResult.Unknown(ChannelReasons.Unknown, $"{e.GetType().Name}: {e.Message}");
         }
-        metrics.ChannelCall(Environment, intent.ConfigRev, Stopwatch.GetElapsedTime(sent));
+        metrics.ChannelCall(Environment, intent.ConfigRev, Stopwatch.GetElapsedTime(sent), outcome.Outcome != ChannelOutcome.Unknown);
         await ApplyOutcomeAsync(order, outcome, cancellationToken);
         return Finish(order, started);
     }
@@ -407,8 +407,10 @@ public sealed class OrderRouter
         try
         {
             var wasFlat = positions.OpenQuantity(order.Instrument) == 0;
+            var realizedBefore = positions.RealizedPnl(order.Instrument);
             var fee = IsQuoteAsset(order.Instrument, fill.FeeAsset) ? fill.Fee : 0m;
             var snapshot = positions.Apply(order.Instrument, r.Side, fill.Quantity, fill.Price, fee, fill.TradeId, fill.At);
+            if (snapshot.RealizedPnl != realizedBefore) metrics.Trade(Environment, r.ConfigRev, snapshot.RealizedPnl - realizedBefore);
             if (wasFlat && !r.ReduceOnly) positions.Protect(order.Instrument, r.StopLoss, r.TakeProfit);
             await store.TryAddPositionAsync(snapshot, cancellationToken);
         }

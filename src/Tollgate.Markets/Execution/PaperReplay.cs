@@ -45,7 +45,7 @@ public sealed class PaperReplay(InstrumentTable universe, Func<IFrameDecoder> de
         var paper = new PaperChannel(books, options.Paper, clock);
         var store = new InMemoryExecutionStore();
         var journal = new CountingJournal();
-        var metrics = new ExecutionMetrics();
+        var metrics = new ExecutionMetrics(clock);
         var positions = PositionBook.Uniform(universe, options.StopLossFraction, options.TakeProfitFraction, options.Risk.Leverage);
         var router = new OrderRouter(universe, store, paper, new NeverStopped(), PreTradeRisk.Uniform(universe, options.Risk, options.GlobalRisk), books, books, positions,
             journal, new NoResults(), metrics, clock, new RouterOptions(Environment, TimeSpan.FromSeconds(2)));

@@ -30,6 +30,12 @@ public sealed class PositionBook(decimal stopLossFraction, decimal takeProfitFra
         lock (gate) return entries.TryGetValue(instrument, out var e) ? e.Quantity : 0;
     }
 
+    /// <summary>The instrument's realized PnL so far, in the quote asset.</summary>
+    public decimal RealizedPnl(Instrument instrument)
+    {
+        lock (gate) return entries.TryGetValue(instrument, out var e) ? e.Futures?.RealizedPnl ?? e.Spot!.RealizedPnl : 0;
+    }
+
     public PositionFacts Facts(Instrument instrument)
     {
         lock (gate)

@@ -54,8 +54,18 @@ public static class LedgerKinds
     public static readonly LedgerKind Bundle = new("bundle", "a sealed replay bundle: its manifest's hash",
         [Text("manifest_sha256"), Text("event_ref")]);
 
+    public static readonly LedgerKind TrafficSplit = new("traffic_split", "a canary's share of decisions changed: staged, weighted, aborted or completed",
+        [OneOf("action", "STAGE", "WEIGHT", "ABORT", "COMPLETE"), Text("release_id"), Text("stable_map"), TextOrNull("canary_map"), Text("split_by"), Text("reason")]);
+
+    public static readonly LedgerKind ReleaseStage = new("release_stage", "one stage of a release pipeline run (seed 000 §6.1) and its result",
+        [Text("release_id"), Text("stage"), OneOf("result", "PASS", "FAIL", "SKIPPED"), List("reason_codes"), Map("facts")]);
+
+    public static readonly LedgerKind CanaryAnalysis = new("canary_analysis", "one canary analysis: every metric's values, sample sizes, statistics and verdict",
+        [Text("release_id"), Text("analysis_id"), OneOf("decision", "CONTINUE", "PROMOTE", "ROLLBACK", "INCONCLUSIVE"), List("metrics")]);
+
     public static readonly IReadOnlyList<LedgerKind> All =
-        [DeployEvent, GateResult, Approval, VersionMap, VersionMapSwitch, KillSwitch, AccessDenied, OrderPath, Reconciliation, Incident, ChecklistResult, Evidence, Bundle];
+        [DeployEvent, GateResult, Approval, VersionMap, VersionMapSwitch, KillSwitch, AccessDenied, OrderPath, Reconciliation, Incident, ChecklistResult, Evidence, Bundle,
+         TrafficSplit, ReleaseStage, CanaryAnalysis];
 
     public static LedgerKind? Find(string name) => All.FirstOrDefault(kind => kind.Name == name);
 

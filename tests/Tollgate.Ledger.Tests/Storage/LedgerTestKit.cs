@@ -50,6 +50,12 @@ internal static class LedgerTestKit
         "checklist_result" => new JsonObject { ["checklist"] = "PRE_SESSION", ["item_id"] = "pre-3", ["result"] = "PASS", ["reason_codes"] = new JsonArray() },
         "evidence" => new JsonObject { ["check"] = "latency", ["passed"] = true, ["reason_codes"] = new JsonArray(), ["facts"] = new JsonObject { ["p99_ms"] = 4.5 } },
         "bundle" => new JsonObject { ["manifest_sha256"] = new string('a', 64), ["event_ref"] = "dep-1" },
+        "traffic_split" => new JsonObject
+        {
+            ["action"] = "WEIGHT", ["release_id"] = "rel-1", ["stable_map"] = "vm-1", ["canary_map"] = "vm-2", ["weight_bp"] = 1000, ["split_by"] = "SYMBOL", ["reason"] = "step 1",
+        },
+        "release_stage" => new JsonObject { ["release_id"] = "rel-1", ["stage"] = "BUILD", ["result"] = "PASS", ["reason_codes"] = new JsonArray(), ["facts"] = new JsonObject() },
+        "canary_analysis" => new JsonObject { ["release_id"] = "rel-1", ["analysis_id"] = "rel-1:1:1", ["decision"] = "CONTINUE", ["metrics"] = new JsonArray() },
         _ => throw new ArgumentException($"No sample payload for kind '{kind}'; add one to {nameof(LedgerTestKit)}.", nameof(kind)),
     };
 

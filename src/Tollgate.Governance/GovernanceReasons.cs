@@ -57,6 +57,11 @@ public static class GovernanceReasons
     // Kill switch.
     public const string KillConflict = "KILL_CONFLICT";
 
+    // Traffic split (canary).
+    public const string SplitConflict = "SPLIT_CONFLICT";
+    public const string SplitInvalid = "SPLIT_INVALID";
+    public const string SplitNone = "SPLIT_NONE";
+
     // Stop-the-line codes, seed 000 §11.2.
     public const string KillSwitchUnavailable = "EXE-KILL-01";
     public const string TokenChainBroken = "SYS-VERIFY";
@@ -105,6 +110,9 @@ public static class GovernanceReasons
         [SubjectMismatch] = "the approval is for another subject",
         [ApprovalConflict] = "another decision on this approval landed at the same moment; read it again",
         [KillConflict] = "the kill switch changed at the same moment; read it again",
+        [SplitConflict] = "the traffic split changed since the caller looked (another release step or rollback); read it again",
+        [SplitInvalid] = "the traffic split asked for is not possible: weight outside 0-10000 basis points, or a map of another environment",
+        [SplitNone] = "no canary is staged or running in this environment",
         [KillSwitchUnavailable] = "the kill switch cannot be triggered, reported or audited (stop the line)",
         [TokenChainBroken] = "the token verification chain failed (stop the line)",
         [ReconciliationFailed] = "reconciliation disagrees with the exchange (stop the line)",

@@ -32,7 +32,7 @@ public sealed class GovernanceReasonsTests
     [Fact]
     public void Codes_coined_by_governance_use_an_area_prefix_and_seed_codes_keep_their_spelling()
     {
-        string[] prefixes = ["AUTH_", "ENV_", "GOV_", "VMAP_", "APPROVAL_", "GATE_", "KILL_"];
+        string[] prefixes = ["AUTH_", "ENV_", "GOV_", "VMAP_", "APPROVAL_", "GATE_", "KILL_", "SPLIT_"];
         string[] seedCodes = ["EXE-KILL-01", "SYS-VERIFY", "EXE-RECON-FAIL", "SYS-AUDIT", "SYS-PROV"];
         Assert.All(Codes, code => Assert.True(prefixes.Any(prefix => code.StartsWith(prefix, StringComparison.Ordinal)) || seedCodes.Contains(code), code));
     }

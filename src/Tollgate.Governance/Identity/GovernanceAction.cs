@@ -46,6 +46,18 @@ public enum GovernanceAction
     /// <summary>Runs a reconciliation of the exchange against Tollgate's orders, fills and positions now.</summary>
     Reconcile,
 
+    /// <summary>Reads releases: their stages, canary step and weight, every analysis with its metrics.</summary>
+    ReadReleases,
+
+    /// <summary>Starts a release pipeline (CI's call, or an Operator's).</summary>
+    StartRelease,
+
+    /// <summary>Steers a running canary: pause, resume, promote (next step), promote-full.</summary>
+    ControlRelease,
+
+    /// <summary>Aborts a running release: its canary is rolled back (any human who sees harm may stop it, as with the kill switch).</summary>
+    AbortRelease,
+
     /// <summary>Asks who the token says the caller is (every role may).</summary>
     Identify,
 }

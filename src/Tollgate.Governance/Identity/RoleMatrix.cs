@@ -13,7 +13,7 @@ public static class RoleMatrix
     [
         GovernanceAction.ReadOrchestrations, GovernanceAction.ReadLedger, GovernanceAction.ReadBundles, GovernanceAction.ReadVersionMaps,
         GovernanceAction.ReadGates, GovernanceAction.ReadApprovals, GovernanceAction.ReadKillSwitch, GovernanceAction.ReadMarketData, GovernanceAction.ReadMetrics,
-        GovernanceAction.ReadExecution, GovernanceAction.Identify,
+        GovernanceAction.ReadExecution, GovernanceAction.ReadReleases, GovernanceAction.Identify,
     ];
 
     private static readonly Dictionary<Role, HashSet<GovernanceAction>> Allowed = new()
@@ -24,9 +24,10 @@ public static class RoleMatrix
             GovernanceAction.CreateBundle, GovernanceAction.StoreObject, GovernanceAction.RegisterVersionMap, GovernanceAction.SwitchVersionMap,
             GovernanceAction.RollbackVersionMap, GovernanceAction.EvaluateGate, GovernanceAction.RequestApproval, GovernanceAction.WithdrawApproval,
             GovernanceAction.EngageKillSwitch, GovernanceAction.ReleaseKillSwitch, GovernanceAction.PreflightKillSwitch, GovernanceAction.Reconcile,
+            GovernanceAction.StartRelease, GovernanceAction.ControlRelease, GovernanceAction.AbortRelease,
         ],
         // Any human who sees something wrong can stop trading; only the Trader decides.
-        [Role.Trader] = [.. Reads, GovernanceAction.DecideApproval, GovernanceAction.EngageKillSwitch],
+        [Role.Trader] = [.. Reads, GovernanceAction.DecideApproval, GovernanceAction.EngageKillSwitch, GovernanceAction.AbortRelease],
         [Role.Admin] =
         [
             .. Reads, GovernanceAction.ReadSettings, GovernanceAction.PurgeOrchestration, GovernanceAction.WithdrawApproval,
@@ -38,7 +39,7 @@ public static class RoleMatrix
         [
             .. Reads, GovernanceAction.StartOrchestration, GovernanceAction.AppendLedger, GovernanceAction.CreateBundle, GovernanceAction.StoreObject,
             GovernanceAction.RegisterVersionMap, GovernanceAction.EvaluateGate, GovernanceAction.RequestApproval,
-            GovernanceAction.EngageKillSwitch, GovernanceAction.PreflightKillSwitch, GovernanceAction.Reconcile,
+            GovernanceAction.EngageKillSwitch, GovernanceAction.PreflightKillSwitch, GovernanceAction.Reconcile, GovernanceAction.StartRelease,
         ],
     };
 

@@ -7,7 +7,7 @@ namespace Tollgate.Governance.Tests.Identity;
 public sealed class RoleMatrixTests
 {
     private static readonly GovernanceAction[] Reads =
-        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, ReadMarketData, ReadMetrics, ReadExecution, Identify];
+        [ReadOrchestrations, ReadLedger, ReadBundles, ReadVersionMaps, ReadGates, ReadApprovals, ReadKillSwitch, ReadMarketData, ReadMetrics, ReadExecution, ReadReleases, Identify];
 
     /// <summary>Seed 000 §13.1, written out by hand: the matrix must be exactly this.</summary>
     private static readonly Dictionary<Role, GovernanceAction[]> Expected = new()
@@ -16,14 +16,15 @@ public sealed class RoleMatrixTests
         [
             .. Reads, StartOrchestration, ControlOrchestration, AppendLedger, CreateBundle, StoreObject, RegisterVersionMap, SwitchVersionMap,
             RollbackVersionMap, EvaluateGate, RequestApproval, WithdrawApproval, EngageKillSwitch, ReleaseKillSwitch, PreflightKillSwitch, Reconcile,
+            StartRelease, ControlRelease, AbortRelease,
         ],
-        [Role.Trader] = [.. Reads, DecideApproval, EngageKillSwitch],
+        [Role.Trader] = [.. Reads, DecideApproval, EngageKillSwitch, AbortRelease],
         [Role.Admin] = [.. Reads, ReadSettings, PurgeOrchestration, WithdrawApproval, EngageKillSwitch, PreflightKillSwitch],
         [Role.Auditor] = [.. Reads, ReadSettings],
         [Role.Pipeline] =
         [
             .. Reads, StartOrchestration, AppendLedger, CreateBundle, StoreObject, RegisterVersionMap, EvaluateGate, RequestApproval,
-            EngageKillSwitch, PreflightKillSwitch, Reconcile,
+            EngageKillSwitch, PreflightKillSwitch, Reconcile, StartRelease,
         ],
     };
 

@@ -20,13 +20,20 @@ public interface IIntentSink
 /// </summary>
 public sealed class TradingLoop(OrderRouter router, IIntentSink intents, IExecutionJournal journal, PaperChannel? paper)
 {
-    private volatile RuleStrategy? strategy;
+    private volatile RuleSelection? selection;
 
-    /// <summary>The strategy in force; null stops deciding (no active rules). Swapped whole, so one event is decided by one rule set.</summary>
+    /// <summary>The rules in force; null stops deciding (no active rules). Swapped whole, so one event is decided by one rule set.</summary>
+    public RuleSelection? Selection
+    {
+        get => selection;
+        set => selection = value;
+    }
+
+    /// <summary>One rule set for every decision (no canary).</summary>
     public RuleStrategy? Strategy
     {
-        get => strategy;
-        set => strategy = value;
+        get => selection?.Stable;
+        set => selection = value is null ? null : RuleSelection.StableOnly(value);
     }
 
     public long Decisions => Interlocked.Read(ref decisions);
@@ -41,7 +48,7 @@ public sealed class TradingLoop(OrderRouter router, IIntentSink intents, IExecut
             foreach (var changed in paper.OnBook(features.Instrument))
                 await router.ObserveAsync(changed, cancellationToken);
 
-        var rules = strategy;
+        var rules = selection?.For(features);
         var at = features.ExchangeTime ?? features.IngestTime;
         if (router.Positions.OnMark(features.Instrument, features.Mid, rules?.Rules.Rev ?? features.ConfigRev, at) is { } close)
         {

@@ -79,9 +79,11 @@ public sealed class PreTradeRisk(IReadOnlyDictionary<Instrument, RiskLimits> lim
                 return Refuse(RiskRefusal.Margin, $"margin {context.MarginInUse} + {margin} over the budget {global.MarginBudget}");
         }
 
+        // A duplicate is one rule set ordering the same thing twice. Two config revs deciding the same order (a canary
+        // beside its baseline) are two decisions, each held to the position, notional and throttle limits above.
         foreach (var (other, at) in recent)
             if (context.Now - at <= limit.DuplicateWindow && other.IntentId != intent.IntentId && ReferenceEquals(other.Instrument, intent.Instrument)
-                && other.Side == intent.Side && other.Quantity == intent.Quantity && other.LimitPrice == intent.LimitPrice && other.Type == intent.Type)
+                && other.ConfigRev == intent.ConfigRev && other.Side == intent.Side && other.Quantity == intent.Quantity && other.LimitPrice == intent.LimitPrice && other.Type == intent.Type)
                 return Refuse(RiskRefusal.Duplicate, $"the same order as intent {other.IntentId} {(context.Now - at).TotalMilliseconds:0} ms ago");
 
         return new RiskDecision(RiskRefusal.None, quantity, "");

@@ -116,6 +116,8 @@ public sealed class PreTradeRiskTests
         Assert.True(risk.Check(first, Book(now: T0.AddMilliseconds(300))).Passed);
         Assert.True(risk.Check(first with { IntentId = "later" }, Book(now: T0.AddSeconds(2))).Passed);
         Assert.True(risk.Check(first with { IntentId = "other-price", LimitPrice = 65_001m }, Book(now: T0.AddMilliseconds(300))).Passed);
+        // A canary's rule set deciding the same order as the baseline's is its own decision, not a double click.
+        Assert.True(risk.Check(first with { IntentId = "canary", ConfigRev = "cfg-42" }, Book(now: T0.AddMilliseconds(300))).Passed);
     }
 
     [Fact]

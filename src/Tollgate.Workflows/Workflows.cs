@@ -1,4 +1,5 @@
 using Tollgate.Durable;
+using Tollgate.Workflows.Release;
 using Tollgate.Workflows.Tour;
 
 namespace Tollgate.Workflows;
@@ -9,6 +10,9 @@ public static class Workflows
     public static DurableTaskRegistry AddTollgateWorkflows(this DurableTaskRegistry registry)
     {
         EngineTour.Register(registry);
+        DeployPipeline.Register(registry);
+        CanaryProgression.Register(registry);
+        ReleaseRollback.Register(registry);
         return registry;
     }
 }

@@ -42,6 +42,8 @@ public static class ApiErrors
         MarketReasons.NotRunning => StatusCodes.Status503ServiceUnavailable,
         Execution.ExecutionApiReasons.Off or Execution.ExecutionApiReasons.UnknownOrder => StatusCodes.Status404NotFound,
         Execution.ExecutionApiReasons.NotRunning => StatusCodes.Status503ServiceUnavailable,
+        Release.ReleaseApiReasons.NotFound or GovernanceReasons.SplitNone => StatusCodes.Status404NotFound,
+        Release.ReleaseApiReasons.NotRunning or GovernanceReasons.SplitConflict => StatusCodes.Status409Conflict,
         // INVALID_INSTANCE_ID, INVALID_EVENT_NAME, MALFORMED_JSON, INVALID_START_TIME and every other INVALID_*.
         _ => StatusCodes.Status400BadRequest,
     };

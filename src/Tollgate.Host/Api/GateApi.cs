@@ -18,7 +18,7 @@ namespace Tollgate.Host.Api;
 public sealed class GateApi(GovernanceHost governance) : IFunctionModule
 {
     public const string AzureDevOpsMode = "azure-devops";
-    private static readonly string[] Members = ["environment", "release_id", "version_map_id", "document_index", "veto_reason_codes"];
+    public static readonly IReadOnlyList<string> Members = ["environment", "release_id", "version_map_id", "document_index", "veto_reason_codes"];
 
     public void Register(FunctionRegistry registry) => registry
         .Add(FunctionDefinition.Http("gates-evaluate", "gates/{gate}/evaluations", ["POST"], FunctionAccess.Requires(GovernanceAction.EvaluateGate), EvaluateAsync))
@@ -30,7 +30,7 @@ public sealed class GateApi(GovernanceHost governance) : IFunctionModule
     {
         var gate = GateNames.Parse(GovernanceJson.Route(http, "gate"));
         var azureDevOps = Mode(http);
-        var request = ParseRequest(await GovernanceJson.ReadAsync(http, Members));
+        var request = ParseRequest(await GovernanceJson.ReadAsync(http, [.. Members]));
         var evaluation = await governance.Gates.EvaluateAsync(CallerIdentity.Of(http), gate, request, http.RequestAborted);
         return azureDevOps ? GovernanceJson.Ok(View(evaluation)) : GovernanceJson.Created(View(evaluation));
     }
@@ -38,7 +38,7 @@ public sealed class GateApi(GovernanceHost governance) : IFunctionModule
     private async Task<IResult> EvaluateAllAsync(HttpContext http)
     {
         var azureDevOps = Mode(http);
-        var request = ParseRequest(await GovernanceJson.ReadAsync(http, Members));
+        var request = ParseRequest(await GovernanceJson.ReadAsync(http, [.. Members]));
         var evaluations = await EvaluateAllAsync(governance.Gates, CallerIdentity.Of(http), request, http.RequestAborted);
         var view = new
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Tollgate.Governance.Environments;
 using Tollgate.Governance.Gates;
 using Tollgate.Governance.Identity;
+using Tollgate.Governance.Rollouts;
 using Tollgate.Governance.Secrets;
 using Tollgate.Markets.Binance.Orders;
 using Tollgate.Markets.Binance.Rest;
@@ -43,7 +44,8 @@ public enum ExecutionState { Off, Starting, Reconciling, Routing, Failed }
 /// </summary>
 public sealed class ExecutionPlane(
     HostSettings settings, MarketPlane market, StreamHub hub, GovernanceHost governance, LedgerHost ledger, KillSwitchPropagation killSwitch,
-    ExecutionMetrics metrics, ISecretStore secrets, SecretRedactor redactor, OrderPathRegistry gateView, TimeProvider time, ILoggerFactory loggers)
+    ExecutionMetrics metrics, ISecretStore secrets, SecretRedactor redactor, OrderPathRegistry gateView, Tollgate.Durable.Worker.DurableWorkerOptions workerOptions,
+    TimeProvider time, ILoggerFactory loggers)
     : BackgroundService, IIntentSink, IOrderResultSink
 {
     public const string IntentsStream = "order-intents";
@@ -57,7 +59,11 @@ public sealed class ExecutionPlane(
     private TradingLoop? loop;
     private Reconciler? reconciler;
     private long reconciliations;
-    private string? rulesMapId;
+    private (string StableMap, string? CanaryMap, long Epoch, int Weight) rulesState;
+    private readonly SemaphoreSlim loadingRules = new(1, 1);
+    private readonly Channel<bool> rulesChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<string, RuleStrategy> strategies = new(StringComparer.Ordinal);
+    private readonly string hostId = workerOptions.HostId;
 
     public ExecutionSettings Settings => settings.Execution;
     public ExecutionState State { get; private set; } = settings.Execution.Enabled && settings.Markets.Enabled ? ExecutionState.Starting : ExecutionState.Off;
@@ -67,7 +73,11 @@ public sealed class ExecutionPlane(
     public IExecutionStore? Store { get; private set; }
     public ExecutionMetrics Metrics => metrics;
     public ReconciliationReport? LastReconciliation { get; private set; }
-    public string? RulesRev => loop?.Strategy?.Rules.Rev;
+    public string? RulesRev => loop?.Selection?.Stable.Rules.Rev;
+    /// <summary>The canary's rules rev while this host serves a canary (or has one staged).</summary>
+    public string? CanaryRulesRev => loop?.Selection?.Canary?.Rules.Rev;
+    /// <summary>The traffic-split record this host decides by (0: none).</summary>
+    public long SplitEpoch => loop?.Selection?.Epoch ?? 0;
     /// <summary>Why no rules are in force, when none are.</summary>
     public string? RulesProblem { get; private set; }
     public TradingLoop? Loop => loop;
@@ -239,22 +249,74 @@ public sealed class ExecutionPlane(
         }
     }
 
-    /// <summary>The rules of the environment's Active Version Map: its <c>rules</c> artifact, whose rev must be the map's config version.</summary>
+    /// <summary>
+    /// The rules of the environment's Active Version Map (its <c>rules</c> artifact, whose rev must be the map's config
+    /// version) and, while a release runs a canary there, the canary map's rules and the split that assigns decisions
+    /// to it. The selection is swapped whole; then this host acknowledges the split record it now decides by.
+    /// </summary>
     private async Task LoadRulesAsync(CancellationToken cancellationToken)
     {
-        var environment = settings.Execution.Environment!.Value;
-        var active = await governance.VersionMaps.FindActiveAsync(environment, cancellationToken);
-        if (active is null) { Stop("EXE-CONFIG-NONE: no Active Version Map, so no rules"); return; }
-        // The map, not only its config: a map naming the same config with other rules must be refused like any mismatch.
-        if (active.Map.Id == rulesMapId && loop!.Strategy is not null) return;
-        rulesMapId = active.Map.Id;
-        if (active.Map.Artifacts.FirstOrDefault(a => a.Name == "rules") is not { } artifact)
+        await loadingRules.WaitAsync(cancellationToken);
+        try
         {
-            Stop($"EXE-CONFIG-NO-RULES: map {active.Map.Id} (config {active.Map.Config}) has no rules artifact");
-            return;
+            var environment = settings.Execution.Environment!.Value;
+            var active = await governance.VersionMaps.FindActiveAsync(environment, cancellationToken);
+            if (active is null) { Stop("EXE-CONFIG-NONE: no Active Version Map, so no rules"); return; }
+            var split = await governance.Splits.CurrentAsync(environment, cancellationToken);
+            var epoch = split?.Sequence ?? 0;
+            // A split staged beside another map than the active one is stale (the pointer moved under it): the active map decides alone.
+            var canaryMap = split is { IsActive: true } && split.StableMap == active.Map.Id ? split.CanaryMap : null;
+            var state = (active.Map.Id, canaryMap, epoch, split?.WeightBasisPoints ?? 0);
+            if (state == rulesState && loop!.Selection is not null) return;
+
+            var (stable, problem) = await StrategyOfAsync(active.Map, cancellationToken);
+            if (stable is null) { Stop(problem!); return; }
+            RuleStrategy? canary = null;
+            if (canaryMap is not null)
+            {
+                var candidate = (await governance.VersionMaps.GetAsync(canaryMap, cancellationToken)).Map;
+                (canary, var canaryProblem) = await StrategyOfAsync(candidate, cancellationToken);
+                if (canary is null)
+                    logger.LogWarning("Order path: canary map {Map} not loaded, the stable rules decide alone: {Problem}", canaryMap, canaryProblem);
+            }
+            var selection = canary is null || split is null
+                ? RuleSelection.StableOnly(stable, epoch)
+                : new RuleSelection(stable, canary, split.IsCanary, epoch);
+            loop!.Selection = selection;
+            rulesState = state;
+            RulesProblem = null;
+            if (canary is null)
+                logger.LogInformation("Order path: rules {Rev} ({Name}, {Count} rule(s)) from map {Map} in force (split #{Epoch})",
+                    stable.Rules.Rev, stable.Rules.Name, stable.Rules.Rules.Count, active.Map.Id, epoch);
+            else
+                logger.LogInformation("Order path: rules {Rev} from map {Map}, canary {Canary} from map {CanaryMap} on {Weight}% of decisions by {SplitBy} (split #{Epoch})",
+                    stable.Rules.Rev, active.Map.Id, canary.Rules.Rev, canaryMap, split!.WeightPercent, split.SplitBy, epoch);
+            if (epoch > 0)
+                await governance.SplitAcknowledgements.AcknowledgeAsync(environment, new SplitAcknowledgement(hostId, epoch, stable.Rules.Rev,
+                    canary?.Rules.Rev, canary is null ? 0 : split!.WeightBasisPoints, time.GetUtcNow()), cancellationToken);
         }
+        finally
+        {
+            loadingRules.Release();
+        }
+
+        void Stop(string problem)
+        {
+            if (RulesProblem != problem) logger.LogWarning("Order path: no rules in force: {Problem}", problem);
+            loop!.Selection = null; // first: while the problem shows, the old rules must not decide
+            rulesState = default;
+            RulesProblem = problem;
+        }
+    }
+
+    /// <summary>A map's rule strategy, from the object store, kept per map (a map never changes under its id, and its rules' cooldowns carry on).</summary>
+    private async Task<(RuleStrategy? Strategy, string? Problem)> StrategyOfAsync(Governance.VersionMaps.VersionMap map, CancellationToken cancellationToken)
+    {
+        if (strategies.TryGetValue(map.Id, out var known)) return (known, null);
+        if (map.Artifacts.FirstOrDefault(a => a.Name == "rules") is not { } artifact)
+            return (null, $"EXE-CONFIG-NO-RULES: map {map.Id} (config {map.Config}) has no rules artifact");
         var content = await governance.Content.ReadAsync(artifact.Digest["sha256:".Length..], cancellationToken);
-        if (content is null) { Stop($"EXE-CONFIG-NO-RULES: the rules object {artifact.Digest} is not in the object store"); return; }
+        if (content is null) return (null, $"EXE-CONFIG-NO-RULES: the rules object {artifact.Digest} is not in the object store");
         RuleSet rules;
         try
         {
@@ -262,38 +324,42 @@ public sealed class ExecutionPlane(
         }
         catch (RuleSetException e)
         {
-            Stop($"EXE-CONFIG-INVALID: {string.Join("; ", e.Problems.Take(5))}");
-            return;
+            return (null, $"EXE-CONFIG-INVALID: {string.Join("; ", e.Problems.Take(5))}");
         }
-        if (rules.Rev != active.Map.Config)
-        {
-            Stop($"EXE-CONFIG-MISMATCH: the rules artifact is {rules.Rev}, the map's config version is {active.Map.Config}");
-            return;
-        }
-        loop!.Strategy = new RuleStrategy(rules);
-        RulesProblem = null;
-        logger.LogInformation("Order path: rules {Rev} ({Name}, {Count} rule(s)) from map {Map} in force", rules.Rev, rules.Name, rules.Rules.Count, active.Map.Id);
-
-        void Stop(string problem)
-        {
-            if (RulesProblem != problem) logger.LogWarning("Order path: no rules in force: {Problem}", problem);
-            loop!.Strategy = null; // first: while the problem shows, the old rules must not decide
-            RulesProblem = problem;
-        }
+        if (rules.Rev != map.Config)
+            return (null, $"EXE-CONFIG-MISMATCH: the rules artifact is {rules.Rev}, the map's config version is {map.Config}");
+        var strategy = new RuleStrategy(rules);
+        strategies[map.Id] = strategy;
+        return (strategy, null);
     }
 
     private async Task FollowRulesAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2), time);
+        // This process's own split changes arrive at once; other hosts' (and version map switches) by polling.
+        void OnSplit(TrafficSplit split)
+        {
+            if (split.Environment == settings.Execution.Environment) rulesChanged.Writer.TryWrite(true);
+        }
+        governance.Splits.Changed += OnSplit;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    wait.CancelAfter(settings.Execution.RulesPollInterval);
+                    try { await rulesChanged.Reader.ReadAsync(wait.Token); }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+                }
                 try { await LoadRulesAsync(stoppingToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { logger.LogWarning("Order path: reading the active rules failed: {Reason}", e.Message); }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        finally
+        {
+            governance.Splits.Changed -= OnSplit;
+        }
     }
 
     private async Task FeedAsync(CancellationToken stoppingToken)

@@ -5,6 +5,7 @@ using Tollgate.Governance.Audit;
 using Tollgate.Governance.AzureStorage;
 using Tollgate.Governance.Gates;
 using Tollgate.Governance.KillSwitch;
+using Tollgate.Governance.Rollouts;
 using Tollgate.Governance.Storage;
 using Tollgate.Governance.VersionMaps;
 using Tollgate.Host.Settings;
@@ -28,11 +29,13 @@ public sealed class GovernanceHost
                 CancellationToken.None));
         Audit = new LedgerAuditLog(() => ledger.Writer);
         Content = new LedgerContentStore(() => ledger.Store);
-        Approvals = new ApprovalService(Table, Audit, new DeferredGateVerdicts(() => Gates!), notifier, settings.Approvals, clock,
+        Approvals = new ApprovalService(Table, Audit, new DeferredGateVerdicts(() => Gates!, () => Audit), notifier, settings.Approvals, clock,
             loggers.CreateLogger<ApprovalService>());
         VersionMaps = new VersionMapService(Table, Audit, Approvals, clock);
         KillSwitch = new KillSwitchService(Table, Audit, Approvals, board, clock);
         Gates = new GateService(Table, Audit, VersionMaps, Content, KillSwitch, settings.Approvals, clock, orderPath);
+        Splits = new TrafficSplitService(Table, Audit, VersionMaps, clock);
+        SplitAcknowledgements = new SplitAcknowledgements(Table);
     }
 
     public GovernanceTable Table { get; }
@@ -42,12 +45,15 @@ public sealed class GovernanceHost
     public VersionMapService VersionMaps { get; }
     public KillSwitchService KillSwitch { get; }
     public GateService Gates { get; }
+    public TrafficSplitService Splits { get; }
+    public SplitAcknowledgements SplitAcknowledgements { get; }
 
     /// <summary>Approvals ask the gates for standing verdicts, and the gates' checks look at approvals: built in that order, resolved on use.</summary>
-    private sealed class DeferredGateVerdicts(Func<IGateVerdicts> gates) : IGateVerdicts
+    /// <summary>A RETURN the release's Verify stage waived under its policy (recorded in the ledger) does not block approving that release.</summary>
+    private sealed class DeferredGateVerdicts(Func<IGateVerdicts> gates, Func<IAuditLog> audit) : IGateVerdicts
     {
-        public Task<IReadOnlyList<StandingVerdict>> StandingAsync(string releaseId, CancellationToken cancellationToken) =>
-            gates().StandingAsync(releaseId, cancellationToken);
+        public async Task<IReadOnlyList<StandingVerdict>> StandingAsync(string releaseId, CancellationToken cancellationToken) =>
+            await GateWaivers.ApplyAsync(audit(), releaseId, await gates().StandingAsync(releaseId, cancellationToken), cancellationToken);
     }
 
     /// <summary>The ledger's write-once object store (where replay bundle members live), content-addressed by SHA-256.</summary>

@@ -25,6 +25,8 @@ using OpenTelemetry.Resources;
 using Tollgate.Markets.Quality;
 using Tollgate.Markets.Execution;
 using Tollgate.Host.Execution;
+using Tollgate.Host.Release;
+using Tollgate.Release.Metrics;
 
 namespace Tollgate.Host.Hosting;
 
@@ -67,6 +69,7 @@ public static class HostServices
         {
             var settings = sp.GetRequiredService<HostSettings>();
             var registry = new DurableTaskRegistry().AddTollgateWorkflows();
+            sp.GetRequiredService<ReleaseActivities>().Register(registry);
             if (settings.TestWorkflows) CrashProbe.Register(registry, settings.EffectsFile);
             return registry;
         });
@@ -103,9 +106,21 @@ public static class HostServices
         services.AddSingleton<IFunctionModule>(sp => sp.GetRequiredService<OrderRouterFunction>());
         services.AddSingleton<IFunctionModule, ExecutionApi>();
 
+        // Release control: the pipeline's and the canary's activities, the canary metric source, the release API.
+        services.AddSingleton<ReleaseServices>();
+        services.AddSingleton<ConfigBundleStage>();
+        services.AddSingleton<PreparationStages>();
+        services.AddSingleton<ReleaseActivities>();
+        services.AddSingleton<ICanaryMetricSource>(sp => sp.GetRequiredService<HostSettings>().Release.PrometheusUrl is { } prometheus
+            ? new PrometheusMetricSource(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, new PrometheusMetricSourceOptions { Endpoint = prometheus })
+            : new ExecutionMetricSource(sp.GetRequiredService<ExecutionMetrics>()));
+        services.AddSingleton<IFunctionModule, ReleaseApi>();
+        services.AddSingleton<IFunctionModule, ConfigBundleApi>();
+
         // The functions, and the standalone drivers of their triggers.
         services.AddSingleton<IFunctionModule, OrchestrationApi>();
-        services.AddSingleton<IFunctionModule, HealthApi>();
+        services.AddSingleton<HealthApi>();
+        services.AddSingleton<IFunctionModule>(sp => sp.GetRequiredService<HealthApi>());
         services.AddSingleton<IFunctionModule, EngineRetention>();
         services.AddSingleton<IFunctionModule, LedgerApi>();
         services.AddSingleton<IFunctionModule, BundleApi>();

@@ -39,6 +39,13 @@ public sealed record ExecutionSettings
     public string ApiKeySecret { get; init; } = "binance-api-key";
     public string ApiSecretSecret { get; init; } = "binance-api-secret";
 
+    /// <summary>
+    /// <c>RulesPollMs</c>: how often the host reads the Active Version Map and the traffic split for changes made by
+    /// other hosts (changes made in this process apply at once); default 250 ms, so a rollback is acknowledged well
+    /// within a second.
+    /// </summary>
+    public TimeSpan RulesPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     public bool Enabled => Environment is not null;
 
     public static ExecutionSettings Load(IConfiguration configuration)
@@ -71,8 +78,12 @@ public sealed record ExecutionSettings
         var stop = Number(Value("StopLossPct"), "StopLossPct") is { } sl ? sl / 100 : defaults.StopLossFraction;
         var take = Number(Value("TakeProfitPct"), "TakeProfitPct") is { } tp ? tp / 100 : defaults.TakeProfitFraction;
         if (stop is <= 0 or >= 1 || take <= 0) throw new InvalidOperationException("Tollgate:Execution:StopLossPct must be in (0, 100) and TakeProfitPct above 0.");
+        var poll = Number(Value("RulesPollMs"), "RulesPollMs") is { } ms
+            ? ms is >= 10 and <= 60_000 ? TimeSpan.FromMilliseconds((double)ms) : throw new InvalidOperationException("Tollgate:Execution:RulesPollMs must be 10-60000.")
+            : defaults.RulesPollInterval;
         return new ExecutionSettings
         {
+            RulesPollInterval = poll,
             Environment = environment, InFlightAfter = inFlight, ReconcileCron = Value("ReconcileCron") ?? defaults.ReconcileCron, MinAgreement = agreement,
             Risk = risk, GlobalRisk = global, StopLossFraction = stop, TakeProfitFraction = take,
             ApiKeySecret = Value("ApiKeySecret") ?? defaults.ApiKeySecret, ApiSecretSecret = Value("ApiSecretSecret") ?? defaults.ApiSecretSecret,

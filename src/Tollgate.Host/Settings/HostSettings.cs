@@ -47,6 +47,9 @@ public sealed record HostSettings
     /// <summary>The order path; off unless <c>Tollgate:Execution:Environment</c> is set.</summary>
     public ExecutionSettings Execution { get; init; } = new();
 
+    /// <summary>Release control: the release signing key's secret, the canary metric source.</summary>
+    public ReleaseSettings Release { get; init; } = new();
+
     /// <summary><c>TOLLGATE_DATA_DIR</c>: the local data folder (dev signing key); default <c>.data</c> under the content root.</summary>
     public string DataFolder { get; init; } = ".data";
 
@@ -93,6 +96,7 @@ public sealed record HostSettings
             GitHub = GitHubSettings.Load(configuration),
             Markets = MarketSettings.Load(configuration, dataFolder),
             Execution = ExecutionSettings.Load(configuration),
+            Release = ReleaseSettings.Load(configuration),
             KeyVaultUri = Setting(configuration, "Tollgate:KeyVaultUri") is { } vaultText
                 ? Uri.TryCreate(vaultText, UriKind.Absolute, out var vault) && vault.Scheme == Uri.UriSchemeHttps
                     ? vault

@@ -22,6 +22,7 @@ public static partial class RouteSamples
         ["market"] = "SPOT",
         ["symbol"] = "BTCUSDT",
         ["intentId"] = "intent-1",
+        ["action"] = "pause",
     };
 
     /// <summary><c>/api/</c> + the route with every <c>{parameter}</c> (constraints and all) replaced.</summary>

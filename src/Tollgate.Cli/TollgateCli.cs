@@ -38,6 +38,9 @@ public static class TollgateCli
             Paper.PaperCommands.Create(context),
             Execution.ExecutionCommands.Create(context, endpoint),
             Execution.ExecutionCommands.Rules(context, endpoint),
+            ConfigBundles.ConfigBundleCommands.Create(context, endpoint),
+            ConfigBundles.PolicyCommands.Create(context),
+            Release.ReleaseCommands.Create(context, endpoint),
         };
         root.Options.Add(endpoint);
         root.Options.Add(CliToken.Option);

@@ -31,8 +31,8 @@ internal static class GateCommands
                 ["environment"] = parse.GetValue(environment),
                 ["release_id"] = parse.GetValue(release),
                 ["version_map_id"] = parse.GetValue(map),
-                ["document_index"] = await JsonFileAsync(parse.GetValue(documents), cancellationToken),
-                ["veto_reason_codes"] = await JsonFileAsync(parse.GetValue(codes), cancellationToken),
+                ["document_index"] = await InputFiles.JsonAsync(parse.GetValue(documents), cancellationToken),
+                ["veto_reason_codes"] = await InputFiles.JsonAsync(parse.GetValue(codes), cancellationToken),
             };
             var which = parse.GetValue(name)!;
             return await api.PostJsonAsync(which == "all" ? "api/gates/evaluations" : $"api/gates/{which}/evaluations", body, cancellationToken);
@@ -50,20 +50,5 @@ internal static class GateCommands
         });
         gate.Subcommands.Add(evaluate);
         return gate;
-    }
-
-    private static async Task<JsonElement?> JsonFileAsync(string? path, CancellationToken cancellationToken)
-    {
-        if (path is null) return null;
-        if (!File.Exists(path)) throw new RequestRefusedException(ApiCommand.InvalidArguments, $"No file '{path}'.");
-        try
-        {
-            using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, cancellationToken));
-            return document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new RequestRefusedException("MALFORMED_JSON", $"{path} is not JSON: {e.Message}");
-        }
     }
 }

@@ -8,6 +8,31 @@ cd "$REPO"
 source scripts/azurite.sh
 trap azurite_stop EXIT
 
+# The Prometheus metric source's tests query a real Prometheus (Debian's package); they fail, never skip, without it.
+# The package enables and starts a service on install: nothing here runs one (the tests start their own, and there
+# may be no systemd), so a policy-rc.d that denies every start is put in place for the install unless one is there.
+prometheus_install() {
+  command -v prometheus >/dev/null && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "prometheus is missing and installing it needs root or sudo: apt-get install prometheus" >&2; return 1; }
+    sudo="sudo"
+  fi
+  local policy=/usr/sbin/policy-rc.d added=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" && added=1
+  fi
+  echo "==> installing prometheus"
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus
+  local status=$?
+  [ -n "$added" ] && $sudo rm -f "$policy"
+  if [ "$status" -ne 0 ] || ! command -v prometheus >/dev/null; then
+    echo "could not install prometheus (apt-get exit $status)" >&2
+    return 1
+  fi
+}
+
+prometheus_install || exit 1
 azurite_install || exit 1
 azurite_start || exit 1
 export TOLLGATE_TEST_STORAGE="$AZURITE_CONNECTION_STRING"

@@ -56,13 +56,17 @@ echo "==> fake exchange (Binance formats) at $exchange"
 captures="$AZURITE_DIR/captures"
 
 host_log="$AZURITE_DIR/host.log"
+# The release signing key (Sign/Hash stage): a fresh ECDSA P-256 key for this run, handed to the host as the secret
+# "release-signing-key" (in Azure it is a Key Vault secret). Never written to disk or printed.
+release_key=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -outform DER 2>/dev/null | base64 -w0)
+[ -n "$release_key" ] || { echo "openssl could not make a release signing key"; exit 1; }
 AzureWebJobsStorage="$AZURITE_CONNECTION_STRING" \
   Tollgate__Markets__Instruments="SPOT:BTCUSDT,SPOT:ETHUSDT,FUT:BTCUSDT" \
   Tollgate__Markets__SpotRestUrl="$exchange" Tollgate__Markets__FuturesRestUrl="$exchange" \
   Tollgate__Markets__SpotStreamUrl="${exchange/http/ws}" Tollgate__Markets__FuturesStreamUrl="${exchange/http/ws}/futures" \
   Tollgate__Markets__CaptureFolder="$captures" \
   Tollgate__Execution__Environment=Paper \
-  dotnet src/Tollgate.Host/bin/Release/net10.0/Tollgate.Host.dll --urls http://127.0.0.1:0 --contentRoot "$REPO" >"$host_log" 2>&1 &
+  env "release-signing-key=$release_key" dotnet src/Tollgate.Host/bin/Release/net10.0/Tollgate.Host.dll --urls http://127.0.0.1:0 --contentRoot "$REPO" >"$host_log" 2>&1 &
 HOST_PID=$!
 endpoint=$(listening_address "$host_log" "$HOST_PID" "The host") || exit 1
 echo "==> Tollgate host at $endpoint (log: ${host_log#$REPO/})"
@@ -226,6 +230,95 @@ first=$(grep '^features:' "$demo/replay-1.txt"); second=$(grep '^features:' "$de
 echo "second replay: $second (identical)"
 echo "==> tollgate paper run: the same slice through rule strategy → router → Paper channel → positions → reconciliation, in one process"
 tollgate paper run "$demo/market-slice.jsonl.gz" --rules "$demo/rules.json" --show 8 || exit 1
+
+# Release control (issue 8; docs/RELEASES.md): a config release and a code release through the nine stages on Paper,
+# driven by the market the host has been recording. The demo policies keep seed 002's 10% → 50% → 100% with seconds
+# instead of minutes (samples/policies has the seeds' minutes).
+echo "==> release control: the last 20 seconds of the market, the slice the config release's Test stage simulates"
+to=$(date -u +%Y-%m-%dT%H:%M:%SZ); from=$(date -u -d "-20 seconds" +%Y-%m-%dT%H:%M:%SZ)
+tollgate market slice "$capture" --from "$from" --to "$to" --out "$demo/release-slice.jsonl.gz" >/dev/null || exit 1
+echo "==> a release policy is versioned config: its rev is the policy version the candidate map names (tollgate policy lint)"
+policy_lint=$(as "$PIPELINE" policy lint samples/policies/demo-config-bundle.json) || exit 1
+echo "$policy_lint"
+policy_rev=$(echo "$policy_lint" | head -n 1)
+policy_digest=$(as "$PIPELINE" object put samples/policies/demo-config-bundle.json) || exit 1
+echo "==> CI lints the good config bundle (rules, factors, universe) against the host's instruments, then simulates it against the active rules (seed 002 D)"
+good_rev=$(as "$PIPELINE" config-bundle lint samples/bundles/good.json --rules-out "$demo/good-rules.json" | head -n 1) || exit 1
+as "$PIPELINE" config-bundle simulate samples/bundles/good.json --capture "$demo/release-slice.jsonl.gz" | tail -n 1 || exit 1
+echo "==> the wide-spread bundle is refused by the same simulation (flip_pct too high, Jaccard too low, size_mult out of range)"
+as "$PIPELINE" config-bundle simulate samples/bundles/wide-spread.json --capture "$demo/release-slice.jsonl.gz" | tail -n 1
+[ "${PIPESTATUS[0]}" -eq 1 ] || { echo "expected the wide-spread bundle to be REJECTED"; exit 1; }
+commit=$(git rev-parse HEAD 2>/dev/null || echo 0123456789abcdef0123456789abcdef01234567)
+candidate() { # rules-file rules-rev policy-rev policy-digest: the candidate map, its rules and its release policy as artifacts
+  local digest; digest=$(as "$PIPELINE" object put "$1") || return 1
+  as "$PIPELINE" vmap register --env Paper --docs docs-2026.12 --policy "$3" --model model-3 --config "$2" --code "$commit" \
+    --rulebook "$rulebook" --artifact "rules=$2=$digest" --artifact "policy=$3=$4" --json | sed -n 's/.*"id": "\(vm-[0-9a-f]*\)".*/\1/p' | head -n 1
+}
+# Follows a release to its end, printing each change of stage, step, weight and analysis, as the people on duty would:
+# the Trader approves when the release waits for a pointer switch's approval (Paper is live-grade: four-eyes before
+# activation); the Operator answers an INCONCLUSIVE pause. Exits as status does.
+follow() {
+  local id=$1 approved="" last="" view rc line pending challenge out cooldown=0
+  for _ in $(seq 1 600); do
+    # status exits 1 once the release ended other than SUCCESS: that is an answer, not an error.
+    view=$(as "$OPERATOR" release status "$id"); rc=$?
+    [ "$rc" -le 1 ] || { echo "$view"; return 2; }
+    line=$(echo "$view" | sed -n 2p)
+    [ "$line" != "$last" ] && echo "    $line"
+    last=$line
+    pending=$(echo "$view" | sed -n 's/^  approval \(ap-[0-9a-f]*\) .* PENDING$/\1/p' | head -n 1)
+    if [ -n "$pending" ] && [ "$pending" != "$approved" ]; then
+      echo "    the release waits for approval $pending: the Trader approves and confirms (two steps, not the requester)"
+      challenge=$(as "$TRADER" approval approve "$pending" | sed -n 's/^challenge \([^ ]*\).*/\1/p')
+      as "$TRADER" approval confirm "$pending" --challenge "$challenge" >/dev/null || return 2
+      approved=$pending
+    fi
+    # The policy pauses a window that ended INCONCLUSIVE (too few samples to judge) for a human; the Operator resumes and
+    # the window is watched again. Resume never promotes by itself: only a later conclusive analysis does.
+    if [ "$cooldown" -gt 0 ]; then cooldown=$((cooldown - 1))
+    elif echo "$line" | grep -q '^\[CANARY\] PAUSED'; then
+      echo "    the window ended INCONCLUSIVE and the canary waits for a human: the Operator reads the analyses and resumes"
+      out=$(as "$OPERATOR" release resume "$id" --reason "too few samples to judge: watch the window again") || { echo "$out"; return 2; }
+      cooldown=6
+    fi
+    echo "$view" | grep -q '^result ' && break
+    sleep 0.5
+  done
+  as "$OPERATOR" release status "$id"
+}
+good_map=$(candidate "$demo/good-rules.json" "$good_rev" "$policy_rev" "$policy_digest")
+[ -n "$good_map" ] || { echo "registering the good candidate failed"; exit 1; }
+echo "==> CI starts the config release of $good_map (POST /api/releases): Build, Test (the simulation), Package, Sign, Deploy (staged beside the active map), Verify, then the canary"
+good=$(as "$PIPELINE" release start --env Paper --kind config_bundle --map "$good_map" --commit "$commit" --ci-run "demo-good-$$" \
+  --bundle samples/bundles/good.json --capture "$demo/release-slice.jsonl.gz" --document-index "$demo/document-index.json" --veto-codes "$demo/veto-codes.json" | head -n 1) || exit 1
+echo "release $good"
+follow "$good"
+[ $? -eq 0 ] || { echo "expected the good release to be promoted (SUCCESS)"; exit 1; }
+echo "==> the order path now trades the promoted rules: the candidate is the Active Version Map"
+tollgate vmap show --env Paper | head -n 3
+echo "==> a bad code release: its order sizing is off (12 BTC a market order, over the 10 BTC limit), so pre-trade risk refuses every order the canary opens"
+cat > "$demo/oversized.json" <<'JSON'
+{ "name": "oversized", "rules": [ { "id": "spot-buy-oversized", "market": "SPOT", "symbols": ["BTCUSDT"], "when": ["spread_bps < 50"],
+  "side": "BUY", "type": "MARKET", "quantity": "12", "cooldown_seconds": 0, "max_open": 50 } ] }
+JSON
+cat > "$demo/junit.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<testsuites><testsuite name="Tollgate" tests="2" failures="0" errors="0">
+  <testcase classname="Tollgate.Gates.VersionAuditGateTests" name="Passes_a_complete_map"/><testcase classname="Tollgate.Router.RouterTests" name="Routes_once"/>
+</testsuite></testsuites>
+XML
+bad_rev=$(as "$PIPELINE" rules lint "$demo/oversized.json" | head -n 1) || exit 1
+code_policy_rev=$(as "$PIPELINE" policy lint samples/policies/demo-code.json | head -n 1) || exit 1
+code_policy_digest=$(as "$PIPELINE" object put samples/policies/demo-code.json) || exit 1
+bad_map=$(candidate "$demo/oversized.json" "$bad_rev" "$code_policy_rev" "$code_policy_digest")
+bad=$(as "$PIPELINE" release start --env Paper --kind code --map "$bad_map" --commit "$commit" --ci-run "demo-bad-$$" --test-report "$demo/junit.xml" \
+  --document-index "$demo/document-index.json" --veto-codes "$demo/veto-codes.json" | head -n 1) || exit 1
+echo "release $bad"
+follow "$bad"
+[ $? -eq 1 ] || { echo "expected the bad release to be rolled back (ROLLED_BACK)"; exit 1; }
+echo "==> the deploy events are in the ledger, each with its inclusion proof"
+tollgate ledger prove "deploy:$good" --storage "$AZURITE_CONNECTION_STRING" || exit 1
+tollgate ledger prove "deploy:$bad" --storage "$AZURITE_CONNECTION_STRING" || exit 1
 echo "==> tollgate ledger verify (from storage)"
 tollgate ledger verify --storage "$AZURITE_CONNECTION_STRING" || exit 1
 echo "==> tollgate ledger prove 0"

@@ -7,6 +7,7 @@
 #   ./scripts/bench.sh governance --rate 200 --seconds 10                       (benchmarks/Tollgate.Governance.Benchmarks)
 #   ./scripts/bench.sh market --rounds 5                                        (benchmarks/Tollgate.Markets.Benchmarks; no Azurite)
 #   ./scripts/bench.sh orders --rounds 5                                        (benchmarks/Tollgate.Markets.Benchmarks orders: order routing, Paper on Azurite)
+#   ./scripts/bench.sh judge --streams 4000 --looks 20 --per-look 50 --seed 1   (benchmarks/Tollgate.Release.Benchmarks: canary judge error rates; no Azurite)
 # The Markdown report goes to stdout, progress to stderr; exits with the benchmark's code.
 set -uo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,6 +25,13 @@ case "${1:-}" in
     dotnet build benchmarks/Tollgate.Markets.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || exit 1
     echo "==> benchmarking" >&2
     exec dotnet run -c Release --no-build --project benchmarks/Tollgate.Markets.Benchmarks -- "$@" ;;
+  judge)
+    # In-process and storage-free: no Azurite. Seeded simulation on every core; the Markdown report goes to stdout.
+    shift
+    echo "==> building" >&2
+    dotnet build benchmarks/Tollgate.Release.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly >&2 || exit 1
+    echo "==> benchmarking" >&2
+    exec dotnet run -c Release --no-build --project benchmarks/Tollgate.Release.Benchmarks -- "$@" ;;
 esac
 source scripts/azurite.sh
 trap "azurite_stop >&2" EXIT

@@ -2,9 +2,7 @@ using Tollgate.Cli;
 using Tollgate.Governance.Identity;
 using Tollgate.Host.Release;
 using Tollgate.Host.Tests.Execution;
-using Tollgate.Host.Tests.Markets;
 using Tollgate.Host.Tests.Support;
-using Tollgate.Release.Pipeline;
 using Xunit.Abstractions;
 
 namespace Tollgate.Host.Tests.Release;
@@ -39,12 +37,8 @@ public sealed class ReleaseCliTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Release_start_and_status_watch_run_a_release_through_all_nine_stages_and_exit_by_its_result()
     {
-        await using var exchange = await MarketHost.StartExchangeAsync(seed: 8101);
-        using var host = new HostFactory().Paper(exchange).With("release-signing-key", ReleaseSigningKey.Create().PrivateKeySecret);
-        var operatorHttp = host.As(ExecutionHost.Operator, Role.Operator);
-        var traderHttp = host.As(ExecutionHost.Trader, Role.Trader);
-        await operatorHttp.WaitForRoutingAsync();
-        await ExecutionHost.TradeOnPaperAsync(operatorHttp, traderHttp, ExecutionHost.BusyRules, "baseline");
+        await using var paper = await PaperReleaseHost.StartAsync(seed: 8101);
+        var (host, operatorHttp, traderHttp) = (paper.Host, paper.Operator, paper.Trader);
         var candidate = await ReleaseHost.RegisterCandidateAsync(operatorHttp, ReleaseHost.ScaledBusyRules("cli-candidate"), ReleaseHost.Policy());
         var report = Path.Combine(folder, "junit.xml");
         await File.WriteAllTextAsync(report, ReleaseHost.PassingReport);

@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Tollgate.Governance.Identity;
 using Tollgate.Host.Tests.Execution;
-using Tollgate.Host.Tests.Markets;
-using Tollgate.Host.Tests.Support;
-using Tollgate.Release.Pipeline;
 using Xunit.Abstractions;
 
 namespace Tollgate.Host.Tests.Release;
@@ -22,14 +18,8 @@ public sealed class ReleasePipelineTests(ITestOutputHelper output)
     [Fact]
     public async Task A_good_release_runs_all_nine_stages_through_the_canary_to_the_pointer_switch()
     {
-        await using var exchange = await MarketHost.StartExchangeAsync(seed: 8001);
-        var key = ReleaseSigningKey.Create();
-        using var host = new HostFactory().Paper(exchange).With("release-signing-key", key.PrivateKeySecret);
-        var operatorHttp = host.As(ExecutionHost.Operator, Role.Operator);
-        var traderHttp = host.As(ExecutionHost.Trader, Role.Trader);
-        var pipeline = host.As(ReleaseHost.Pipeline, Role.Pipeline);
-        await operatorHttp.WaitForRoutingAsync();
-        var baseline = await ExecutionHost.TradeOnPaperAsync(operatorHttp, traderHttp, ExecutionHost.BusyRules, "baseline");
+        await using var paper = await PaperReleaseHost.StartAsync(seed: 8001);
+        var (operatorHttp, traderHttp, pipeline, baseline) = (paper.Operator, paper.Trader, paper.Pipeline, paper.BaselineRev);
 
         var candidate = await ReleaseHost.RegisterCandidateAsync(operatorHttp, ReleaseHost.ScaledBusyRules("busy-candidate"), ReleaseHost.Policy());
         var report = await operatorHttp.StoreObjectAsync(ReleaseHost.PassingReport);

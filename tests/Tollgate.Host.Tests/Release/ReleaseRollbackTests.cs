@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Tollgate.Governance.Identity;
 using Tollgate.Host.Tests.Execution;
-using Tollgate.Host.Tests.Markets;
-using Tollgate.Host.Tests.Support;
-using Tollgate.Release.Pipeline;
 using Xunit.Abstractions;
 
 namespace Tollgate.Host.Tests.Release;
@@ -30,14 +26,8 @@ public sealed class ReleaseRollbackTests(ITestOutputHelper output)
     [Fact]
     public async Task A_release_whose_canary_harms_is_rolled_back_by_itself_acknowledged_and_recorded()
     {
-        await using var exchange = await MarketHost.StartExchangeAsync(seed: 8002);
-        var key = ReleaseSigningKey.Create();
-        using var host = new HostFactory().Paper(exchange).With("release-signing-key", key.PrivateKeySecret);
-        var operatorHttp = host.As(ExecutionHost.Operator, Role.Operator);
-        var traderHttp = host.As(ExecutionHost.Trader, Role.Trader);
-        var pipeline = host.As(ReleaseHost.Pipeline, Role.Pipeline);
-        await operatorHttp.WaitForRoutingAsync();
-        var baseline = await ExecutionHost.TradeOnPaperAsync(operatorHttp, traderHttp, ExecutionHost.BusyRules, "baseline");
+        await using var paper = await PaperReleaseHost.StartAsync(seed: 8002);
+        var (operatorHttp, pipeline, baseline) = (paper.Operator, paper.Pipeline, paper.BaselineRev);
         var stableMap = (await (await operatorHttp.GetAsync("/api/environments/Paper/version-map")).ReadOkAsync("active map")).GetProperty("map").GetProperty("id").GetString();
 
         var candidate = await ReleaseHost.RegisterCandidateAsync(operatorHttp, BadRules, ReleaseHost.Policy(watch: 8));

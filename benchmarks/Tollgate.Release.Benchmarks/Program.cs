@@ -4,6 +4,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Tollgate.Release.Analysis;
 using Tollgate.Release.Analysis.Simulation;
+using Tollgate.Release.Benchmarks.Rollback;
+
+// `rollback` as the first argument: trigger → every host acknowledged, on real host processes (RollbackBenchmark.cs);
+// anything else: the canary judge's simulation below.
+if (args.Length > 0 && args[0] == "rollback") return await RollbackBenchmark.RunAsync(args[1..]);
 
 // The canary judge's error rates (issue 8): the anytime-valid sequential test (SequentialState) against Kayenta's
 // Mann-Whitney rule repeated at every look and applied once at the last look, on simulated A/A and A/B streams.

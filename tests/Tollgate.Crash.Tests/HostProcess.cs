@@ -18,7 +18,9 @@ internal sealed partial class HostProcess : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    public static async Task<HostProcess> StartAsync(string storage, string taskHub, string effectsFile, string hostId, string? crashAt = null)
+    /// <param name="environment">More settings for the child process (a Paper host's market and execution settings, its secrets).</param>
+    public static async Task<HostProcess> StartAsync(string storage, string taskHub, string effectsFile, string hostId, string? crashAt = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var hostDll = Path.Combine(RepoRoot(), "src", "Tollgate.Host", "bin", BuildConfiguration(), "net10.0", "Tollgate.Host.dll");
         if (!File.Exists(hostDll)) throw new FileNotFoundException("Build the host first.", hostDll);
@@ -39,6 +41,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         info.Environment["TOLLGATE_HOST_ID"] = hostId;
         info.Environment["TOLLGATE_LEASE_SECONDS"] = "4";
         if (crashAt is not null) info.Environment["TOLLGATE_CRASH_AT"] = crashAt;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var host = new HostProcess(Process.Start(info)!);
         host._process.OutputDataReceived += (_, e) => host.OnLine(e.Data);
@@ -58,16 +61,26 @@ internal sealed partial class HostProcess : IAsyncDisposable
     /// <summary>The local token key every test host shares, and a token for an operator who also acts as CI.</summary>
     private static readonly string TestKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    private static readonly string OperatorToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
+    private static readonly string OperatorToken = Token("router", "Operator", "Pipeline");
+
+    private static string Token(string subject, params string[] roles) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(
         new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
         {
             Issuer = "tollgate-local",
             Audience = "api://tollgate",
             Expires = DateTime.UtcNow.AddHours(4),
-            Claims = new Dictionary<string, object> { ["sub"] = "router", ["roles"] = new[] { "Operator", "Pipeline" } },
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["roles"] = roles },
             SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
                 new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(Convert.FromBase64String(TestKey)), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
         });
+
+    /// <summary>A client of this host for <paramref name="subject"/> holding <paramref name="roles"/> (people and CI are different subjects: four eyes).</summary>
+    public HttpClient As(string subject, params string[] roles)
+    {
+        var http = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token(subject, roles));
+        return http;
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a machine losing power.</summary>
     public async Task KillAsync()
